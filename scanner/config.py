@@ -201,4 +201,4 @@ def _severities(value: Any, where: str) -> dict[str, Severity]:
 def _path_spec(globs: tuple[str, ...]):
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", globs)
+    return pathspec.GitIgnoreSpec.from_lines(globs)

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from scanner.finding import Confidence, Finding, Location, Severity
 from scanner.mask import redact_text
+from scanner.parsers.text import source_lines
 
 _ID_RE = re.compile(r"^DP\d{3}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -53,15 +54,14 @@ class Option:
     def validate(self, rule_id: str, name: str, value: Any) -> Any:
         expected = type(self.default)
         if expected is tuple:
-            expected = list
+            expected = (list, tuple)  # TOML gives lists; Python callers may pass tuples
         if expected is float and isinstance(value, int):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ValueError(
-                f"option {rule_id}.{name} must be {expected.__name__}, got {type(value).__name__}"
-            )
+            wanted = "list" if isinstance(expected, tuple) else expected.__name__
+            raise ValueError(f"option {rule_id}.{name} must be {wanted}, got {type(value).__name__}")
         if self.choices is not None:
-            values = value if isinstance(value, list) else [value]
+            values = value if isinstance(value, (list, tuple)) else [value]
             bad = [v for v in values if v not in self.choices]
             if bad:
                 allowed = ", ".join(map(str, self.choices))
@@ -82,7 +82,7 @@ class RuleContext:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = source_lines(self.text)
         return self._lines
 
     def excerpt(self, line: int | None, limit: int = 160) -> str:
@@ -243,7 +243,7 @@ def _validate_metadata(cls: type[Rule]) -> None:
         fail("clauses must be a non-empty tuple of catalog ids")
     if not isinstance(cls.severity, Severity) or not isinstance(cls.confidence, Confidence):
         fail("severity and confidence must be Severity/Confidence members")
-    if not inspect.getdoc(cls) or not cls.summary():
+    if not (cls.__dict__.get("__doc__") or "").strip():  # getdoc would inherit Rule's docstring
         fail("needs a docstring: a one-line summary, then the rationale")
     if not cls.remediation.strip():
         fail("remediation must not be empty")
