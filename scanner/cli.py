@@ -1,0 +1,276 @@
+"""The ``dpscan`` command line (click).
+
+Exit codes, as DESIGN.md fixes them: 0 nothing at or above ``--fail-on``; 1 findings at or
+above it; 2 a usage error or a scan that could not run. An unreadable or unparsable input is
+not exit 2: it is recorded in the result and the scan goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import scanner
+from scanner.finding import Severity
+from scanner.mask import redact_text
+
+SEVERITIES = [s.value for s in Severity]
+FORMATS = ["text", "json", "sarif", "html"]
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageFailure(click.ClickException):
+    """Any problem that means the scan could not run: exit code 2 with a one-line message."""
+
+    exit_code = EXIT_ERROR
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"dpscan: error: {self.format_message()}", err=True)
+
+
+def _split_multi(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Accept both `--select DP201 --select DP202` and `--select DP201,DP202`."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(scanner.__version__, "-V", "--version", prog_name="dpscan")
+def cli() -> None:
+    """dpscan: find unprotected personal data, weak TLS and crypto, over-broad access and missing
+    safeguards in code, config, schema dumps and databases, mapped to the commitment letter's
+    clauses 3.3.1-3.3.6.
+
+    \b
+    Examples:
+      dpscan scan .                         scan the current tree, text report on stdout
+      dpscan scan src/ --html report.html   also write the audit report
+      dpscan rules                          list the rules and the clauses they cover
+      dpscan explain DP201                  what a rule finds, why, and how to fix it
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Format written to --output or stdout.  [default: text]")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the --format output to FILE instead of stdout.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Also write the JSON result to FILE.")
+@click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Also write SARIF 2.1.0 (for code-scanning dashboards) to FILE.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Also write the HTML report to FILE.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when an active finding is at or above this severity.  [default: low]")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Read settings from FILE (.dpscan.toml or pyproject.toml) instead of searching.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip paths matching GLOB (gitignore syntax); repeatable.")
+@click.option("--select", multiple=True, metavar="RULE",
+              help="Run only these rules (id, name or id prefix such as DP2); repeatable.")
+@click.option("--ignore", multiple=True, metavar="RULE", help="Do not run these rules; repeatable.")
+@click.option("--preview", is_flag=True, help="Also run rules still in preview.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes; 0 uses every core when the input is large enough.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the text and HTML reports.")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Known findings (a baseline or an earlier JSON result): only new ones fail the run.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Write this run's active findings as a baseline to FILE.")
+@click.option("--no-inline-ignores", is_flag=True,
+              help="Disregard `dpscan: ignore` comments (for audit runs).")
+@click.option("--max-file-size", metavar="SIZE", help="Skip files larger than SIZE.  [default: 5MiB]")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing but errors, unless --format asks for stdout output.")
+@click.pass_context
+def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: str | None, **opts: Any) -> None:
+    """Scan files and folders.
+
+    Inside a git work tree, .gitignore is honoured; virtual environments, node_modules, build
+    output, binaries and files over the size cap are skipped and listed as skipped.
+    """
+    from scanner.baseline import BaselineError, baseline_document, load_baseline
+    from scanner.config import ConfigError, load_config, parse_size
+    from scanner.discover import scan_root
+    from scanner.engine import ScanRequest, run_scan
+    from scanner.registry import RegistryError, default_registry
+    from scanner.ruleset import select_rules
+
+    targets = paths or (".",)
+    for target in targets:
+        if not os.path.lexists(target):
+            raise UsageFailure(f"path does not exist: {target}")
+    try:
+        config = load_config(opts["config_file"], start=os.getcwd())
+        config = _merge_cli_config(config, opts, parse_size)
+        rules = select_rules(
+            default_registry(),
+            config,
+            select=_split_multi(opts["select"]),
+            ignore=_split_multi(opts["ignore"]),
+            preview=opts["preview"],
+        )
+        baseline = load_baseline(opts["baseline_file"]) if opts["baseline_file"] else None
+    except (ConfigError, RegistryError, BaselineError) as exc:
+        raise UsageFailure(str(exc)) from exc
+    if not rules:
+        raise UsageFailure("no rules selected (check --select/--ignore and the configuration)")
+
+    request = ScanRequest(
+        targets=tuple(targets),
+        root=scan_root(targets, os.getcwd()),
+        config=config,
+        rules=tuple(rules),
+        inline_ignores=not opts["no_inline_ignores"],
+        jobs=opts["jobs"],
+        baseline=baseline,
+        command=_command_line(ctx),
+        lang=opts["lang"],
+    )
+    result = run_scan(request)
+    data = result.to_dict()
+    _write_outputs(data, fmt=fmt, output=output, opts=opts)
+    if opts["write_baseline"]:
+        _write_file(opts["write_baseline"], json.dumps(baseline_document(data), indent=2) + "\n", opts["quiet"])
+    ctx.exit(EXIT_FINDINGS if result.blocking(config.fail_on) else EXIT_CLEAN)
+
+
+def _merge_cli_config(config, opts: dict[str, Any], parse_size):
+    from dataclasses import replace
+
+    changes: dict[str, Any] = {"exclude": config.exclude + tuple(opts["exclude"])}
+    if opts["fail_on"]:
+        changes["fail_on"] = Severity(opts["fail_on"])
+    if opts["max_file_size"]:
+        changes["max_file_size"] = parse_size(opts["max_file_size"], "--max-file-size")
+    return replace(config, **changes)
+
+
+def _write_outputs(data: dict, *, fmt: str | None, output: str | None, opts: dict[str, Any]) -> None:
+    from reports import render
+    from scanner.registry import default_registry
+
+    registry = default_registry()
+    rules = [registry.get(rule_id).metadata() for rule_id in data["scan"]["rules"]]
+    lang, quiet = opts["lang"], opts["quiet"]
+    for path, file_fmt in ((opts["json_file"], "json"), (opts["sarif_file"], "sarif"), (opts["html_file"], "html")):
+        if path:
+            _write_file(path, render(file_fmt, data, rules=rules, lang=lang), quiet)
+    if output:
+        _write_file(output, render(fmt or "text", data, rules=rules, lang=lang), quiet)
+    elif fmt is not None or not quiet:
+        color = fmt in (None, "text") and sys.stdout.isatty()
+        click.echo(render(fmt or "text", data, rules=rules, lang=lang, color=color), nl=False)
+
+
+def _write_file(path: str, content: str, quiet: bool) -> None:
+    try:
+        Path(path).write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise UsageFailure(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if not quiet:
+        click.echo(f"dpscan: wrote {path}", err=True)
+
+
+def _command_line(ctx: click.Context) -> str:
+    argv = (ctx.find_root().obj or {}).get("argv", [])
+    # A database URL on the command line may carry a password: mask before it is recorded.
+    return redact_text(" ".join(["dpscan", *map(shlex.quote, argv)]))
+
+
+@cli.command("rules")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+def list_rules(fmt: str, lang: str) -> None:
+    """List every rule with its id, name, severity and clauses."""
+    from reports.rulesdoc import render_rule_list
+    from scanner.registry import default_registry
+
+    metadata = [rule.metadata() for rule in default_registry().all()]
+    if fmt == "json":
+        click.echo(json.dumps(metadata, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_rule_list(metadata, lang=lang), nl=False)
+
+
+@cli.command()
+@click.argument("rule")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+def explain(rule: str, lang: str) -> None:
+    """Explain RULE (id, name or alias): what it finds, why it matters, how to fix it."""
+    from reports.rulesdoc import render_explanation
+    from scanner.registry import RegistryError, default_registry
+
+    try:
+        rule_cls = default_registry().get(rule)
+    except RegistryError as exc:
+        raise UsageFailure(str(exc)) from exc
+    click.echo(render_explanation(rule_cls.metadata(), lang=lang), nl=False)
+
+
+@cli.command()
+@click.argument("result_file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE")
+@click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--quiet", "-q", is_flag=True)
+def report(result_file: str, fmt: str | None, output: str | None, **opts: Any) -> None:
+    """Render a saved JSON result again (for example as HTML)."""
+    data = _read_result(result_file)
+    _write_outputs(data, fmt=fmt, output=output, opts=opts)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
+              help="Exit 1 when a new finding is at or above this severity.")
+def diff(old: str, new: str, fmt: str, fail_on: str) -> None:
+    """Compare two saved JSON results: what is new, fixed and unchanged (the nightly comparison)."""
+    from scanner.baseline import diff_results
+
+    changes = diff_results(_read_result(old), _read_result(new))
+    if fmt == "json":
+        click.echo(json.dumps(changes, ensure_ascii=False, indent=2))
+    else:
+        for state in ("new", "fixed"):
+            for f in changes[state]:
+                where = f["location"].get("path") or f["location"].get("object", "")
+                line = f["location"].get("line")
+                click.echo(f"{state:5}  {f['rule_id']} [{f['severity']}] {where}{':' + str(line) if line else ''}  {f['message']}")
+        click.echo(
+            f"{len(changes['new'])} new, {len(changes['fixed'])} fixed, {len(changes['unchanged'])} unchanged"
+        )
+    threshold = Severity(fail_on)
+    if any(Severity(f["severity"]).at_least(threshold) for f in changes["new"]):
+        sys.exit(EXIT_FINDINGS)
+
+
+def _read_result(path: str) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageFailure(f"cannot read result {path}: {exc}") from exc
+    if not isinstance(data, dict) or data.get("schema_version") != "1" or "findings" not in data:
+        raise UsageFailure(f"{path} is not a dpscan JSON result (schema_version 1)")
+    return data
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    cli.main(args=argv, prog_name="dpscan", obj={"argv": argv})
