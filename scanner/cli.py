@@ -90,7 +90,12 @@ def cli() -> None:
               help="Write this run's active findings as a baseline to FILE.")
 @click.option("--no-inline-ignores", is_flag=True,
               help="Disregard `dpscan: ignore` comments (for audit runs).")
-@click.option("--max-file-size", metavar="SIZE", help="Skip files larger than SIZE.  [default: 5MiB]")
+@click.option("--max-file-size", metavar="SIZE",
+              help="Skip files larger than SIZE; SQL dumps above it are streamed.  [default: 5MiB]")
+@click.option("--dialect", metavar="NAME",
+              help="SQL dialect of dumps (postgres, mysql, sqlite, tsql, oracle); default: detect.")
+@click.option("--max-samples", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Sampled values kept per column for classification.  [default: 200]")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print nothing but errors, unless --format asks for stdout output.")
 @click.pass_context
@@ -101,7 +106,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: st
     output, binaries and files over the size cap are skipped and listed as skipped.
     """
     from scanner.baseline import BaselineError, baseline_document, load_baseline
-    from scanner.config import ConfigError, load_config, parse_size
+    from scanner.config import ConfigError, load_config
     from scanner.discover import scan_root
     from scanner.engine import ScanRequest, run_scan
     from scanner.registry import RegistryError, default_registry
@@ -113,7 +118,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: st
             raise UsageFailure(f"path does not exist: {target}")
     try:
         config = load_config(opts["config_file"], start=os.getcwd())
-        config = _merge_cli_config(config, opts, parse_size)
+        config = _merge_cli_config(config, opts)
         rules = select_rules(
             default_registry(),
             config,
@@ -146,14 +151,20 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: st
     ctx.exit(EXIT_FINDINGS if result.blocking(config.fail_on) else EXIT_CLEAN)
 
 
-def _merge_cli_config(config, opts: dict[str, Any], parse_size):
+def _merge_cli_config(config, opts: dict[str, Any]):
     from dataclasses import replace
+
+    from scanner.config import parse_dialect, parse_size
 
     changes: dict[str, Any] = {"exclude": config.exclude + tuple(opts["exclude"])}
     if opts["fail_on"]:
         changes["fail_on"] = Severity(opts["fail_on"])
     if opts["max_file_size"]:
         changes["max_file_size"] = parse_size(opts["max_file_size"], "--max-file-size")
+    if opts["dialect"]:
+        changes["dialect"] = parse_dialect(opts["dialect"], "--dialect")
+    if opts["max_samples"] is not None:
+        changes["max_samples"] = opts["max_samples"]
     return replace(config, **changes)
 
 

@@ -64,6 +64,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_SIZE
     preview: bool = False
+    dialect: str | None = None  # force the SQL dialect of dumps; None: detect per file
+    max_samples: int = 200  # sampled values kept per column for classification
     severity: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
@@ -71,7 +73,7 @@ class Config:
 
 
 _TOP_KEYS = {"select", "ignore", "fail-on", "exclude", "max-file-size", "preview", "severity",
-             "options", "overrides"}
+             "options", "overrides", "dialect", "max-samples"}
 _OVERRIDE_KEYS = {"paths", "objects", "ignore", "severity", "reason"}
 
 
@@ -128,6 +130,8 @@ def parse_config(data: dict[str, Any], *, source: str | None = None) -> Config:
         exclude=_strings(data.get("exclude", []), f"{where}: exclude"),
         max_file_size=parse_size(data.get("max-file-size", DEFAULT_MAX_SIZE), f"{where}: max-file-size"),
         preview=bool(data.get("preview", False)),
+        dialect=parse_dialect(data["dialect"], f"{where}: dialect") if "dialect" in data else None,
+        max_samples=_count(data.get("max-samples", 200), f"{where}: max-samples"),
         severity=_severities(data.get("severity", {}), f"{where}: severity"),
         options={rule: {k.replace("-", "_"): v for k, v in opts.items()} for rule, opts in options.items()},
         overrides=tuple(overrides),
@@ -151,6 +155,25 @@ def parse_size(value: Any, where: str = "size") -> int:
     if size <= 0:
         raise ConfigError(f"{where}: size must be positive")
     return size
+
+
+# The dump dialects dpscan reads, by the names users type; values are sqlglot dialect names.
+DIALECTS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql",
+            "sqlite": "sqlite", "tsql": "tsql", "sqlserver": "tsql", "mssql": "tsql",
+            "oracle": "oracle"}
+
+
+def parse_dialect(value: Any, where: str = "dialect") -> str:
+    name = str(value).lower()
+    if name not in DIALECTS:
+        raise ConfigError(f"{where}: unknown dialect {value!r} (known: {', '.join(sorted(DIALECTS))})")
+    return DIALECTS[name]
+
+
+def _count(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{where} must be a whole number >= 0")
+    return value
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

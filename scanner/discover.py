@@ -46,6 +46,9 @@ SILENT_EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn"})
 # describe the repository the target lives in, so git is left to find it from the directory.
 _GIT_LOCATION_VARS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"})
 _MIB = 1024 * 1024
+# Kinds whose parsers read a stream in bounded memory: a multi-GB SQL dump is the nightly job's
+# normal input, so the size cap does not apply to them (the engine streams them instead).
+STREAMED_KINDS = frozenset({"sql", "sqlite"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,21 +216,20 @@ def _inspect_file(full: str, rel: str, max_size: int) -> SourceFile | SkipRecord
         if not stat.S_ISREG(info.st_mode):
             # FIFOs, sockets and devices: reading one could block the scan forever.
             return SkipRecord(rel, "special-file", "not a regular file")
-        if info.st_size > max_size:
-            return SkipRecord(rel, "too-large", f"{_human_size(info.st_size)} > {_human_size(max_size)}")
         with open(full, "rb") as handle:
             head = handle.read(BINARY_SNIFF_SIZE)
     except FileNotFoundError:
         return SkipRecord(rel, "unreadable", "vanished before it could be read")
     except OSError as error:
         return SkipRecord(rel, "unreadable", error.strerror or str(error))
-    binary_kind = classify_binary(rel, head)
-    if binary_kind is not None:
-        return SourceFile(full, rel, binary_kind, info.st_size)
-    if is_binary(head):
-        return SkipRecord(rel, "binary")
-    text = decode_bytes(head, partial=info.st_size > len(head)).text
-    return SourceFile(full, rel, classify(rel, text), info.st_size)
+    kind = classify_binary(rel, head)
+    if kind is None:
+        if is_binary(head):
+            return SkipRecord(rel, "binary")
+        kind = classify(rel, decode_bytes(head, partial=info.st_size > len(head)).text)
+    if info.st_size > max_size and kind not in STREAMED_KINDS:
+        return SkipRecord(rel, "too-large", f"{_human_size(info.st_size)} > {_human_size(max_size)}")
+    return SourceFile(full, rel, kind, info.st_size)
 
 
 def _git_ls_files(directory: str) -> list[str] | None:

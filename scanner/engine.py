@@ -21,7 +21,9 @@ from scanner.baseline import Baseline, assign_fingerprints, mark_against_baselin
 from scanner.config import Config
 from scanner.discover import SourceFile, discover
 from scanner.finding import ErrorRecord, Finding, InputRecord, ScanWarning, SkipRecord, Suppression
-from scanner.parsers import ParseError, builder
+from scanner.inventory import inventory_entries
+from scanner.parsers import ParseError, build_model, streams
+from scanner.parsers.source import InputSource, ParserSettings
 from scanner.parsers.text import source_lines
 from scanner.registry import default_registry
 from scanner.result import ScanResult
@@ -61,6 +63,7 @@ class InputOutcome:
     errors: list[ErrorRecord] = field(default_factory=list)
     warnings: list[ScanWarning] = field(default_factory=list)
     skipped: list[SkipRecord] = field(default_factory=list)
+    inventory: list[dict] = field(default_factory=list)
     # rule id -> True when the rule examined this input, False when it could not (parse failure)
     checked: dict[str, bool] = field(default_factory=dict)
 
@@ -71,51 +74,116 @@ def applies(rule: Rule, kind: str) -> bool:
     return "*" in rule.kinds and kind not in _NOT_TEXT_KINDS
 
 
+@dataclass(frozen=True)
+class InputJob:
+    """What every input of one scan is checked with (shipped once to each worker process)."""
+
+    rules: tuple[Rule, ...]
+    inline_ignores: bool = True
+    max_file_size: int = 5 * 1024 * 1024
+    settings: ParserSettings = ParserSettings()
+
+
 def check_text(
-    text: str, *, path: str, kind: str, rules: Sequence[Rule], inline_ignores: bool = True
+    text: str,
+    *,
+    path: str,
+    kind: str,
+    rules: Sequence[Rule],
+    inline_ignores: bool = True,
+    settings: ParserSettings | None = None,
 ) -> InputOutcome:
-    """Run the applicable rules over one decoded input. Used for files and for rule examples."""
+    """Run the applicable rules over one in-memory input (rule examples, snippets, tests)."""
+    source = InputSource(path=path, kind=kind, settings=settings or ParserSettings(), _text=text)
+    return check_source(source, rules, inline_ignores=inline_ignores, streamed=False)
+
+
+def check_source(
+    source: InputSource, rules: Sequence[Rule], *, inline_ignores: bool, streamed: bool
+) -> InputOutcome:
+    """Run the applicable rules over one input, building each model at most once.
+
+    ``streamed`` inputs are too large to hold in memory: only rules whose model streams run.
+    """
     outcome = InputOutcome()
-    models: dict[str, Any] = {}
-    failed_models: set[str] = set()
+    models = _ModelCache(source, outcome)
+    path, kind = source.path, source.kind
     for rule in rules:
         if not applies(rule, kind):
             continue
-        if rule.tokens and not any(token in text for token in rule.tokens):
+        if streamed and not streams(rule.model):
+            outcome.checked[rule.id] = False  # not checked: its clause must not read "clean"
+            continue
+        if not streamed and rule.tokens and not any(t in source.text for t in rule.tokens):
             outcome.checked[rule.id] = True  # cannot match: absence of every token proves it
             continue
-        if rule.model not in models and rule.model not in failed_models:
-            try:
-                models[rule.model] = builder(rule.model)(text, path)
-            except Exception as exc:  # noqa: BLE001 - any parser failure is an input error
-                failed_models.add(rule.model)
-                outcome.errors.append(_parse_error(path, kind, rule.model, exc))
-        if rule.model in failed_models:
+        model = models.get(rule.model)
+        if model is None:
             outcome.checked[rule.id] = False
             continue
-        ctx = RuleContext(path=path, kind=kind, text=text, options=rule.settings)
+        ctx = RuleContext(path=path, kind=kind, text="" if streamed else source.text, options=rule.settings)
         try:
-            outcome.findings.extend(rule.check(models[rule.model], ctx))
+            outcome.findings.extend(rule.check(model, ctx))
             outcome.checked[rule.id] = True
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not end the scan
             outcome.checked[rule.id] = False
             outcome.errors.append(
                 ErrorRecord(path, f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}", kind)
             )
-    if not outcome.findings:
-        return outcome
-    lines = source_lines(text)
-    if inline_ignores:
+    if streamed and any(applies(r, kind) and not streams(r.model) for r in rules):
+        outcome.warnings.append(ScanWarning(
+            "larger than max-file-size: read as a stream by the schema rules only", path))
+    if "schema" in models.built:
+        outcome.inventory = inventory_entries(models.built["schema"])
+    if outcome.findings:
+        _finish_findings(outcome, None if streamed else source_lines(source.text), path, inline_ignores)
+    return outcome
+
+
+class _ModelCache:
+    """Each model of one input is built once; a failure is recorded once and remembered."""
+
+    def __init__(self, source: InputSource, outcome: InputOutcome) -> None:
+        self.source, self.outcome = source, outcome
+        self.built: dict[str, Any] = {}
+        self.failed: set[str] = set()
+        source._model = self.require
+
+    def get(self, model: str) -> Any | None:
+        try:
+            return self.require(model)
+        except Exception:  # noqa: BLE001 - recorded by require
+            return None
+
+    def require(self, model: str) -> Any:
+        if model in self.built:
+            return self.built[model]
+        if model in self.failed:
+            raise ParseError(f"{model} model unavailable")
+        try:
+            built = build_model(model, self.source)
+        except Exception as exc:  # noqa: BLE001 - any parser failure is an input error
+            self.failed.add(model)
+            self.outcome.errors.append(_parse_error(self.source.path, self.source.kind, model, exc))
+            raise
+        self.built[model] = built
+        for line, message in getattr(built, "warnings", ()):  # statements skipped, and the like
+            self.outcome.warnings.append(ScanWarning(message, self.source.path, line))
+        return built
+
+
+def _finish_findings(outcome: InputOutcome, lines: list[str] | None, path: str, inline_ignores: bool) -> None:
+    if inline_ignores and lines is not None:
         registry = default_registry()
-        outcome.findings, outcome.warnings = apply_inline(
+        outcome.findings, warnings = apply_inline(
             outcome.findings,
             lines,
             path=path,
             rule_refs=lambda rule_id: _refs(registry.find(rule_id)) or (rule_id,),
             is_known=registry.__contains__,
         )
+        outcome.warnings.extend(warnings)
     outcome.findings = assign_fingerprints(outcome.findings, lines)
-    return outcome
 
 
 def _refs(rule_cls: type[Rule] | None) -> tuple[str, ...]:
@@ -128,54 +196,80 @@ def _parse_error(path: str, kind: str, model: str, exc: Exception) -> ErrorRecor
     return ErrorRecord(path, f"cannot parse as {model}: {detail}", kind, line)
 
 
-def scan_source(source: SourceFile, rules: Sequence[Rule], inline_ignores: bool) -> InputOutcome:
+def scan_file(file: SourceFile, job: InputJob) -> InputOutcome:
+    """Read one discovered file and check it; a file over the size cap is streamed, not loaded."""
+    streamed = file.size > job.max_file_size
     try:
-        with open(source.abspath, "rb") as handle:
-            data = handle.read()
+        head, digest, data = _read(file.abspath, whole=not streamed)
     except OSError as exc:
-        return InputOutcome(errors=[ErrorRecord(source.relpath, f"cannot read: {exc.strerror or exc}", source.kind)])
-    if _DPSCAN_OUTPUT.search(data[:2048]):
-        return InputOutcome(skipped=[SkipRecord(source.relpath, "dpscan-output", "a report written by dpscan")])
-    digest = hashlib.sha256(data).hexdigest()
-    if source.kind in _NOT_TEXT_KINDS:
-        return InputOutcome(input=InputRecord(source.relpath, source.kind, digest, "binary"))
+        return InputOutcome(errors=[ErrorRecord(file.relpath, f"cannot read: {exc.strerror or exc}", file.kind)])
+    if _DPSCAN_OUTPUT.search(head[:2048]):
+        return InputOutcome(skipped=[SkipRecord(file.relpath, "dpscan-output", "a report written by dpscan")])
+    if file.kind in _NOT_TEXT_KINDS:
+        return InputOutcome(input=InputRecord(file.relpath, file.kind, digest, "binary"))
+    if streamed:
+        encoding = decode_bytes(head, partial=True).encoding
+        source = InputSource(file.relpath, file.kind, file.abspath, encoding, job.settings)
+        outcome = check_source(source, job.rules, inline_ignores=job.inline_ignores, streamed=True)
+        outcome.input = InputRecord(file.relpath, file.kind, digest, encoding)
+        return outcome
     decoded = decode_bytes(data)
-    outcome = check_text(
-        decoded.text, path=source.relpath, kind=source.kind, rules=rules, inline_ignores=inline_ignores
-    )
-    outcome.input = InputRecord(source.relpath, source.kind, digest, decoded.encoding)
+    source = InputSource(file.relpath, file.kind, file.abspath, decoded.encoding, job.settings, decoded.text)
+    outcome = check_source(source, job.rules, inline_ignores=job.inline_ignores, streamed=False)
+    outcome.input = InputRecord(file.relpath, file.kind, digest, decoded.encoding)
     if decoded.replaced:
         outcome.warnings.append(
-            ScanWarning(f"undecodable bytes replaced (read as {decoded.encoding})", source.relpath)
+            ScanWarning(f"undecodable bytes replaced (read as {decoded.encoding})", file.relpath)
         )
     return outcome
 
 
-# -- the process pool: rules are rebuilt once per worker, not pickled per input ---------------
-_worker_rules: tuple[Rule, ...] = ()
-_worker_inline: bool = True
+def _read(abspath: str, *, whole: bool) -> tuple[bytes, str, bytes]:
+    """(head, sha256, whole content or b"") -- hashing in chunks when the file is not loaded."""
+    digest = hashlib.sha256()
+    with open(abspath, "rb") as handle:
+        if whole:
+            data = handle.read()
+            digest.update(data)
+            return data[:65536], digest.hexdigest(), data
+        head = handle.read(65536)
+        digest.update(head)
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return head, digest.hexdigest(), b""
 
 
-def _init_worker(rules: tuple[Rule, ...], inline_ignores: bool) -> None:
-    global _worker_rules, _worker_inline
-    _worker_rules, _worker_inline = rules, inline_ignores
+# -- the process pool: the job is shipped once per worker, not pickled per input --------------
+_worker_job: InputJob | None = None
 
 
-def _scan_in_worker(source: SourceFile) -> InputOutcome:
-    return scan_source(source, _worker_rules, _worker_inline)
+def _init_worker(job: InputJob) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _scan_in_worker(file: SourceFile) -> InputOutcome:
+    assert _worker_job is not None
+    return scan_file(file, _worker_job)
 
 
 def _scan_all(sources: list[SourceFile], request: ScanRequest) -> list[InputOutcome]:
+    job = InputJob(
+        rules=request.rules,
+        inline_ignores=request.inline_ignores,
+        max_file_size=request.config.max_file_size,
+        settings=ParserSettings(dialect=request.config.dialect, max_samples=request.config.max_samples),
+    )
     jobs = request.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(sources) < _PARALLEL_THRESHOLD:
-        return [scan_source(s, request.rules, request.inline_ignores) for s in sources]
+        return [scan_file(s, job) for s in sources]
     # fork keeps start-up cheap (no re-import of the world); the rules are plain objects.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(request.rules, request.inline_ignores),
+        initargs=(job,),
     ) as pool:
         return list(pool.map(_scan_in_worker, sources, chunksize=max(1, len(sources) // (jobs * 8))))
 
@@ -205,6 +299,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
         warnings=[w for o in outcomes for w in o.warnings],
         checked=_merge_checked(outcomes),
         fixed=fixed,
+        inventory=[item for o in outcomes for item in o.inventory],
     )
 
 

@@ -52,7 +52,7 @@ class ScanResult:
     warnings: list[ScanWarning]
     clauses: list[ClauseStatus]
     fixed: int | None = None  # baseline entries no longer found; None without a baseline
-    extra: dict[str, Any] = field(default_factory=dict)
+    inventory: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def assemble(cls, *, request: ScanRequest, checked: dict[str, list[bool]], **parts: Any) -> ScanResult:
@@ -107,7 +107,7 @@ class ScanResult:
             "scan": scan,
             "clauses": [c.to_dict() for c in self.clauses],
             "findings": [finding_dict(f) for f in self.findings],
-            "inventory": self.extra.get("inventory", []),
+            "inventory": sorted(self.inventory, key=lambda i: (i["location"].get("path", ""), i["object"])),
             "summary": self._summary(),
         }
 

@@ -225,18 +225,23 @@ def test_user_excludes_apply_to_explicitly_named_files(tmp_path: Path) -> None:
 # --- file checks -------------------------------------------------------------------------------
 
 def test_size_cap(tmp_path: Path) -> None:
-    write(tmp_path, "big.sql", b"-- x\n" * 300)
-    write(tmp_path, "small.sql", b"-- x\n")
+    write(tmp_path, "big.py", b"# x\n" * 400)
+    write(tmp_path, "small.py", b"# x\n")
     files, skipped = scan(tmp_path, max_size=1024)
-    assert relpaths(files) == ["small.sql"]
-    assert skipped == [SkipRecord("big.sql", "too-large", "1.5 KiB > 1.0 KiB")]
+    assert relpaths(files) == ["small.py"]
+    assert skipped == [SkipRecord("big.py", "too-large", "1.6 KiB > 1.0 KiB")]
+
+
+def test_sql_dumps_over_the_cap_are_kept_for_streaming(tmp_path: Path) -> None:
+    write(tmp_path, "dump.sql", b"-- x\n" * 300)
+    files, skipped = scan(tmp_path, max_size=1024)
+    assert [(f.relpath, f.kind) for f in files] == [("dump.sql", "sql")] and skipped == []
 
 
 def test_size_detail_in_mib(tmp_path: Path) -> None:
-    with open(write(tmp_path, "dump.sql"), "wb") as handle:
-        handle.truncate(int(6.2 * 1024 * 1024))
+    write(tmp_path, "huge.log", b"x" * int(6.2 * 1024 * 1024))
     _, skipped = scan(tmp_path)
-    assert skipped == [SkipRecord("dump.sql", "too-large", "6.2 MiB > 5.0 MiB")]
+    assert skipped == [SkipRecord("huge.log", "too-large", "6.2 MiB > 5.0 MiB")]
     assert DEFAULT_MAX_SIZE == 5 * 1024 * 1024
 
 
@@ -247,12 +252,10 @@ def test_binary_files_are_skipped_but_sqlite_databases_are_kept(tmp_path: Path) 
     write(tmp_path, "data/app.db", sqlite_header + b"\x00" * 900)
     write(tmp_path, "data/huge.sqlite", sqlite_header + b"\x00" * 2000)
     files, skipped = scan(tmp_path, max_size=1024)
-    assert [(f.relpath, f.kind, f.size) for f in files] == [("data/app.db", "sqlite", 1000)]
-    assert skipped == [
-        SkipRecord("blob.bin", "binary"),
-        SkipRecord("data/huge.sqlite", "too-large", "2.1 KiB > 1.0 KiB"),
-        SkipRecord("logo.png", "binary"),
-    ]
+    # SQLite databases are read through sqlite3, never loaded whole: the size cap does not apply.
+    assert [(f.relpath, f.kind, f.size) for f in files] == [
+        ("data/app.db", "sqlite", 1000), ("data/huge.sqlite", "sqlite", 2100)]
+    assert skipped == [SkipRecord("blob.bin", "binary"), SkipRecord("logo.png", "binary")]
 
 
 @pytest.mark.parametrize(
@@ -391,10 +394,10 @@ def test_overlapping_targets_give_no_duplicates(tmp_path: Path, in_git: bool) ->
     root = git_init(tmp_path / "repo") if in_git else tmp_path / "tree"
     write(root, "dir/a.py")
     write(root, "dir/sub/b.py")
-    write(root, "dir/big.sql", "x" * 100)
-    files, skipped = scan(root, "dir", "dir/a.py", "dir/sub", ".", "dir/big.sql", max_size=10)
+    write(root, "dir/big.txt", "x" * 100)
+    files, skipped = scan(root, "dir", "dir/a.py", "dir/sub", ".", "dir/big.txt", max_size=10)
     assert relpaths(files) == ["dir/a.py", "dir/sub/b.py"]
-    assert skipped == [SkipRecord("dir/big.sql", "too-large", "100 B > 10 B")]
+    assert skipped == [SkipRecord("dir/big.txt", "too-large", "100 B > 10 B")]
 
 
 def test_output_is_sorted_and_repeatable(tmp_path: Path) -> None:

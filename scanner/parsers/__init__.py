@@ -1,21 +1,35 @@
 """Parsers turn decoded text into the models that rules read. They judge nothing.
 
-``MODELS`` maps a model name (a rule's ``model`` attribute) to the dotted path of a builder
-``build(text: str, path: str) -> model``. Builders are imported on first use, so a run that never
-needs libcst or sqlglot never pays for importing them. A builder raises ``ParseError`` (or any
-exception, which the engine records the same way) when the input cannot be parsed.
+``MODELS`` maps a model name (a rule's ``model`` attribute) to its builder, imported on first use
+so a run that never needs libcst or sqlglot never pays for importing them. A builder either reads
+text, ``build(text, path)``, or reads an ``InputSource`` (``reads="source"``) when it must stream a
+large input or needs settings. Either raises ``ParseError`` (or any exception, which the engine
+records the same way) when the input cannot be parsed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-MODELS: dict[str, str] = {
-    "text": "scanner.parsers.text:build",  # TextDocument: the decoded text and its lines
-    "strings": "scanner.parsers.strings:build",  # list[StringSpan]: literal/config values
-    "python": "scanner.parsers.python:build",  # PythonModule: libcst with qualified names
+if TYPE_CHECKING:
+    from scanner.parsers.source import InputSource
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    target: str  # "module:function"
+    reads: str = "text"  # "text": build(text, path); "source": build(InputSource)
+
+
+MODELS: dict[str, ModelSpec] = {
+    "text": ModelSpec("scanner.parsers.text:build"),  # TextDocument: the text and its lines
+    "strings": ModelSpec("scanner.parsers.strings:build"),  # list[StringSpan]: literal values
+    "python": ModelSpec("scanner.parsers.python:build"),  # PythonModule: libcst, qualified names
+    # SchemaModel from SQL dumps (streamed) or ORM models, classified by scanner.enrich.pii.
+    "schema": ModelSpec("scanner.parsers.schema:build", reads="source"),
 }
 
 
@@ -27,10 +41,23 @@ class ParseError(Exception):
         self.line = line
 
 
-def builder(model: str) -> Callable[[str, str], Any]:
+def builder(model: str) -> Callable[..., Any]:
+    module_name, _, attr = _spec(model).target.partition(":")
+    return getattr(import_module(module_name), attr)
+
+
+def streams(model: str) -> bool:
+    return _spec(model).reads == "source"
+
+
+def build_model(model: str, source: InputSource) -> Any:
+    """Build ``model`` for ``source`` whatever the builder reads."""
+    build = builder(model)
+    return build(source) if streams(model) else build(source.text, source.path)
+
+
+def _spec(model: str) -> ModelSpec:
     try:
-        target = MODELS[model]
+        return MODELS[model]
     except KeyError:
         raise KeyError(f"no parser is registered for model {model!r}") from None
-    module_name, _, attr = target.partition(":")
-    return getattr(import_module(module_name), attr)
