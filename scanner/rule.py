@@ -256,3 +256,44 @@ def _validate_metadata(cls: type[Rule]) -> None:
     for name, opt in cls.options.items():
         if not isinstance(opt, Option):
             fail(f"option {name!r} must be an Option")
+
+
+class SchemaRule(Rule):
+    """Base of rules over the schema model (SQL dumps, ORM models, live databases).
+
+    The engine classifies every column (scanner.enrich.pii) before the rule runs; subclasses
+    implement ``check_column`` or, for table- or model-wide checks, override ``check``.
+    """
+
+    abstract = True
+    model = "schema"
+    kinds = frozenset({"sql", "python"})
+
+    def check(self, model: Any, ctx: RuleContext) -> Iterator[Finding]:
+        for table, column in model.columns():
+            yield from self.check_column(table, column, ctx)
+
+    def check_column(self, table: Any, column: Any, ctx: RuleContext) -> Iterator[Finding]:
+        return iter(())
+
+    def column_finding(self, ctx: RuleContext, table: Any, column: Any, **kwargs: Any) -> Finding:
+        """A finding located at the column's own definition and named ``schema.table.column``."""
+        loc = column.location
+        kwargs.setdefault("evidence", _column_evidence(column))
+        return self.finding(
+            ctx,
+            line=loc.line,
+            column=loc.column,
+            object=table.column_name(column),
+            key=f"{table.qualified_name}.{column.name}:{column.data_type}".lower(),
+            **kwargs,
+        )
+
+
+def _column_evidence(column: Any) -> str:
+    parts = [f"{column.name} {column.data_type}".strip()]
+    if column.comment:
+        parts.append(f"comment {column.comment!r}")
+    if column.pii is not None and column.pii.sample:
+        parts.append(f"sample {column.pii.sample}")
+    return "; ".join(parts)

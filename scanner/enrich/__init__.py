@@ -1,0 +1,1 @@
+"""Facts computed once per model before rules run (PII classification)."""
