@@ -1,0 +1,237 @@
+"""Value evidence: what a column's sampled values are, through presidio's pattern recognisers.
+
+presidio is imported lazily, the first time a column with samples is analysed, and runs with no
+NLP model (NoOpNlpEngine) and no network: tldextract is pointed away from the public-suffix list
+download and e-mail domains are checked against its bundled snapshot. If a spaCy model happens to
+be installed (zh_core_web_sm / en_core_web_sm), it adds person-name NER; nothing is downloaded.
+
+Cheap pure-Python pre-checks keep presidio off columns whose samples are plainly counts, dates,
+flags or enums, and recognise masked values (138****5678) and coordinates, which presidio does
+not. Samples never leave this module unmasked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from scanner.enrich.lexicon import Lexicon, tokenize
+from scanner.finding import Confidence
+from scanner.mask import mask_value
+
+# presidio entity -> lexicon category, and the words used in evidence.
+ENTITIES = {
+    "CN_RESIDENT_ID": ("national_id", "valid CN resident IDs"),
+    "EMAIL_ADDRESS": ("email", "e-mail addresses"),
+    "CN_MOBILE": ("phone", "valid CN mobile numbers"),
+    "CN_BANK_CARD": ("bank_card", "Luhn-valid bank card numbers"),
+    "CREDIT_CARD": ("bank_card", "Luhn-valid card numbers"),
+    "IBAN_CODE": ("bank_card", "valid IBANs"),
+    "IP_ADDRESS": ("ip_address", "IP addresses"),
+    "MAC_ADDRESS": ("device_id", "MAC addresses"),
+    "CN_PASSPORT": ("national_id", "CN passport numbers"),
+    "PHONE_NUMBER": ("phone", "phone numbers"),
+    "PERSON": ("person_name", "person names (NER)"),
+}
+# When one value matches several recognisers, the stronger check wins: an 18-digit resident ID
+# that also happens to pass Luhn is an ID (checked by GB 11643 and a birth date).
+_PRIORITY = list(ENTITIES)
+# Recognisers with no check digit count only with context (column name/comment words raise
+# presidio's score by 0.35) or, for phones, an explicit international "+" prefix.
+_MIN_SCORE = {"PHONE_NUMBER": 0.5, "CN_PASSPORT": 0.5, "PERSON": 0.6}
+_DEFAULT_MIN_SCORE = 0.5
+# Each region costs a full phonenumbers pass per value; numbers written with "+" parse in any
+# region, so a few home regions suffice (CN landlines, HK, US, GB).
+_PHONE_REGIONS = ("CN", "HK", "US", "GB")
+_PHONE_CONTEXT = ["phone", "mobile", "tel", "cell", "fax", "contact", "电话", "手机", "传真", "dianhua"]
+
+_NULLS = frozenset({"", "null", "none", "nil", "n/a", "na", "-", "\\n", "undefined"})
+_BORING = re.compile(
+    r"[-+]?\d{1,6}"                                      # counts, codes, small ids
+    r"|[-+]?\d*\.\d+"                                    # amounts, ratios
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"                         # times
+    r"|true|false|t|f|y|n|yes|no|on|off",
+    re.IGNORECASE,
+)
+_GENDER_VALUES = frozenset({"男", "女", "m", "f", "male", "female", "未知", "man", "woman", "男性", "女性"})
+# Masked shapes: the value was stored already masked (GB/T 35273 §6.2 去标识化 / 展示限制).
+_MASKED = (
+    ("phone", re.compile(r"(?:\+?86)?1[3-9]\d[*xX]{4}\d{4}"), "masked CN mobile numbers"),
+    ("digits", re.compile(r"\d{2,6}\*{4,13}\d{0,4}[\dXx]"), ""),  # an ID or a card: see _masked_digits
+    ("email", re.compile(r"[^@\s*]{0,3}\*+[^@\s]*@[\w.\-]+\.[a-z]{2,}", re.IGNORECASE),
+     "masked e-mail addresses"),
+    ("person_name",
+     re.compile(r"[\u4e00-\u9fff]\*{1,3}|\*[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]\*[\u4e00-\u9fff]"),
+     "masked Chinese names"),
+)
+# "lat,lng" pairs and WKT POINT(lng lat) with at least 4 decimals (about 10 m).
+_LATLNG = re.compile(r"\(?\s*(-?\d{1,3}\.\d{4,})\s*[, ]\s*(-?\d{1,3}\.\d{4,})\s*\)?"
+                     r"|point\s*\(\s*(-?\d{1,3}\.\d{4,})\s+(-?\d{1,3}\.\d{4,})\s*\)", re.IGNORECASE)
+_DECIMAL_DEG = re.compile(r"-?\d{1,3}\.\d{4,}")
+
+
+@dataclass
+class ValueVerdict:
+    category: str | None  # None when the values say nothing about a category
+    matched: int
+    total: int
+    description: str  # "34/40 samples are valid CN resident IDs"; never a raw value
+    confidence: Confidence = Confidence.HIGH
+    sample: str = ""  # masked
+    readable_pii: int = 0  # samples that are readable personal data (for protection)
+
+
+def distinct_samples(samples: list[str], limit: int) -> list[str]:
+    """Distinct, non-empty, stripped samples in first-seen order, at most ``limit``."""
+    out: dict[str, None] = {}
+    for raw in samples:
+        value = str(raw).strip() if raw is not None else ""
+        if value.lower() in _NULLS:
+            continue
+        out.setdefault(value, None)
+        if len(out) >= limit:
+            break
+    return list(out)
+
+
+def analyse_values(name: str, comment: str, samples: list[str], lex: Lexicon,
+                   hint: str | None = None) -> ValueVerdict | None:
+    """Classify a column by its samples; ``hint`` is the category its name/comment suggests."""
+    cfg = lex.values
+    values = distinct_samples(samples, int(cfg["max_values_per_column"]))
+    if not values:
+        return None
+    n = len(values)
+
+    def decided(hits: int) -> bool:
+        # >= threshold of at least min_samples distinct values, or every one of fewer.
+        return hits == n if n < cfg["min_samples"] else hits / n >= cfg["threshold"]
+
+    for category, pattern, words in _MASKED:
+        hits = [v for v in values if pattern.fullmatch(v)]
+        if hits and decided(len(hits)):
+            if category == "digits":
+                category, words = _masked_digits(hits, hint)
+            return ValueVerdict(category, len(hits), n, f"{len(hits)}/{n} samples are {words}",
+                                Confidence.MEDIUM, mask_value(hits[0]))
+    geo = [v for v in values if _is_coordinate(v, hint == "precise_location")]
+    if geo and decided(len(geo)):
+        return ValueVerdict("precise_location", len(geo), n, f"{len(geo)}/{n} samples are coordinates",
+                            Confidence.MEDIUM, mask_value(geo[0]), len(geo))
+    if all(_BORING.fullmatch(v) for v in values):
+        return ValueVerdict(None, 0, n, "samples are numbers, dates or flags")
+    lowered = {v.lower() for v in values}
+    if lowered <= _GENDER_VALUES and (len(lowered) >= 2 or hint == "gender"):
+        return ValueVerdict("gender", n, n, f"{n}/{n} samples are gender values", Confidence.MEDIUM,
+                            mask_value(values[0]), n)
+    return _presidio_verdict(name, comment, values, lex, hint, decided)
+
+
+def _presidio_verdict(name, comment, values, lex, hint, decided) -> ValueVerdict:
+    engine = _engine()
+    context = tokenize(name, lex["tokens.keep_alnum"]) + [name.lower()] + ([comment] if comment else [])
+    counts: dict[str, list[tuple[str, str]]] = {}  # category -> [(entity, value)]
+    embedded = 0
+    for value in values:
+        results = [r for r in engine.analyze(text=value, language="en", context=context)
+                   if r.score >= _min_score(r.entity_type, value)]
+        whole = [r.entity_type for r in results if r.entity_type in ENTITIES
+                 and (r.end - r.start) >= 0.9 * len(value)]
+        if whole:
+            entity = min(whole, key=_PRIORITY.index)
+            counts.setdefault(ENTITIES[entity][0], []).append((entity, value))
+        elif results:
+            embedded += 1  # personal data inside a longer text
+    n = len(values)
+    readable = sum(len(v) for v in counts.values())
+    if counts:
+        # Most hits; ties go to the category the name suggests, then to the stronger check.
+        category, hits = max(counts.items(), key=lambda kv: (
+            len(kv[1]), kv[0] == hint, -min(_PRIORITY.index(e) for e, _ in kv[1])))
+        if decided(len(hits)):
+            entities = [e for e, _ in hits]
+            entity = min(set(entities), key=lambda e: (-entities.count(e), _PRIORITY.index(e)))
+            words = ENTITIES[entity][1]
+            return ValueVerdict(category, len(hits), n, f"{len(hits)}/{n} samples are {words}",
+                                Confidence.HIGH, mask_value(hits[0][1]), readable)
+    if embedded and decided(embedded):
+        return ValueVerdict("free_text", embedded, n,
+                            f"{embedded}/{n} samples hold personal data inside free text",
+                            Confidence.MEDIUM, "", embedded)
+    return ValueVerdict(None, readable, n, f"{readable}/{n} samples validate as personal data",
+                        readable_pii=readable)
+
+
+def _masked_digits(hits: list[str], hint: str | None) -> tuple[str, str]:
+    # Resident IDs are 15 or 18 characters (maybe ending in X); bank cards 16-19 digits. The
+    # shapes overlap at 18, where the column name decides.
+    looks_like_id = {len(v) for v in hits} <= {15, 18} or any(v[-1] in "Xx" for v in hits)
+    if hint == "national_id" or (hint != "bank_card" and looks_like_id):
+        return "national_id", "masked ID numbers"
+    return "bank_card", "masked card numbers"
+
+
+def _min_score(entity: str, value: str) -> float:
+    if entity == "PHONE_NUMBER" and value.startswith("+"):
+        return 0.0  # an explicit international number needs no context
+    return _MIN_SCORE.get(entity, _DEFAULT_MIN_SCORE)
+
+
+def _is_coordinate(value: str, hinted: bool) -> bool:
+    m = _LATLNG.fullmatch(value)
+    if m:
+        a, b = (float(x) for x in (m.group(1, 2) if m.group(1) else m.group(3, 4)))
+        return (abs(a) <= 90 and abs(b) <= 180) or (abs(a) <= 180 and abs(b) <= 90)
+    # A single decimal degree (latitude or longitude column) only confirms a name that says so.
+    return hinted and bool(_DECIMAL_DEG.fullmatch(value)) and abs(float(value)) <= 180
+
+
+@cache
+def _engine():
+    # Must precede the first import of tldextract (via presidio's EmailRecognizer): an empty
+    # URL list makes tldextract use its bundled snapshot instead of downloading the suffix list.
+    os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        IbanRecognizer,
+        IpRecognizer,
+        MacAddressRecognizer,
+        PhoneRecognizer,
+    )
+
+    from scanner.enrich import recognizers as cn
+
+    nlp_engine, ner = _nlp_engine()
+    recognizers = [
+        cn.CnResidentIdRecognizer(), cn.CnMobileRecognizer(), cn.CnBankCardRecognizer(),
+        cn.CnPassportRecognizer(), cn.OfflineEmailRecognizer(), CreditCardRecognizer(),
+        IbanRecognizer(), IpRecognizer(), MacAddressRecognizer(),
+        # python-phonenumbers, no model needed; a few regions keep it fast.
+        PhoneRecognizer(context=_PHONE_CONTEXT, supported_regions=_PHONE_REGIONS),
+        *ner,
+    ]
+    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
+    return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=["en"])
+
+
+def _nlp_engine():
+    """NoOpNlpEngine, or spaCy NER if a small model is already installed (never downloaded)."""
+    from presidio_analyzer.nlp_engine import NoOpNlpEngine
+
+    if os.environ.get("DPSCAN_NER", "1") != "0":
+        import spacy.util
+
+        for model in ("zh_core_web_sm", "en_core_web_sm"):
+            if spacy.util.is_package(model):
+                from presidio_analyzer.nlp_engine import SpacyNlpEngine
+                from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+                # The one language code "en" labels whichever model is present; presidio only
+                # uses it to route text to the model.
+                nlp = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}])
+                return nlp, [SpacyRecognizer(supported_language="en", supported_entities=["PERSON"])]
+    return NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "no_op"}]), []
