@@ -28,7 +28,10 @@ def _renderer(fmt: str) -> Any:
     return getattr(import_module(module_name), function_name)
 
 
-def render(fmt: str, result: dict, *, rules: list[dict], lang: str = "en", color: bool = False) -> str:
+def render(
+    fmt: str, result: dict, *, rules: list[dict], lang: str = "en", color: bool = False,
+    inventory: bool = False,
+) -> str:
     """Render ``result`` as ``fmt``; each renderer receives only the arguments it uses."""
     function = _renderer(fmt)
     if fmt == "json":
@@ -37,4 +40,4 @@ def render(fmt: str, result: dict, *, rules: list[dict], lang: str = "en", color
         return function(result, rules)
     if fmt == "html":
         return function(result, rules=rules, lang=lang)
-    return function(result, rules=rules, lang=lang, color=color)
+    return function(result, rules=rules, lang=lang, color=color, inventory=inventory)

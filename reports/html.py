@@ -49,8 +49,17 @@ def render_html(result: dict, *, rules: list[dict], lang: str = "en") -> str:
         "clauses": _clause_rows(result.get("clauses", []), catalog, ui),
         "sections": _clause_sections(result.get("clauses", []), findings, catalog),
         "rules_run": _rules_run(scan, rules),
+        "inventory": [_inventory_view(item) for item in result.get("inventory", [])],
     }
     return _environment().get_template(TEMPLATE).render(context)
+
+
+def _inventory_view(item: dict) -> dict:
+    """The optional inventory fields present, for StrictUndefined."""
+    view = {"label": "", "protection_evidence": "", "evidence": ""}
+    view.update(item)
+    view["location"] = {"path": "", "line": None, **item.get("location", {})}
+    return view
 
 
 def _scan_view(scan: dict) -> dict:

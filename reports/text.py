@@ -28,9 +28,11 @@ SEVERITY_STYLE = {
 MIN_POSITION_WIDTH = 6  # "12:5" plus padding, so rule ids line up in most files
 
 
-def render_text(result: dict, *, rules: list[dict], lang: str = "en", color: bool = False) -> str:
+def render_text(
+    result: dict, *, rules: list[dict], lang: str = "en", color: bool = False, inventory: bool = False
+) -> str:
     """``rules`` is accepted for a uniform renderer signature; the text report needs only what
-    each finding carries."""
+    each finding carries. ``inventory`` adds the personal-information inventory."""
     ui = messages(lang)
     style = _Styler(color)
     scan = result.get("scan", {})
@@ -40,6 +42,7 @@ def render_text(result: dict, *, rules: list[dict], lang: str = "en", color: boo
         _warnings_section(scan.get("warnings", []), ui),
         [_skipped_line(scan.get("skipped", []), ui)],
         _baseline_section(scan.get("baseline"), ui),
+        _inventory_section(result.get("inventory", []), ui) if inventory else [],
         _clauses_section(result.get("clauses", []), ui),
         [_summary_line(result.get("summary", {}), len(scan.get("errors", [])), ui, style)],
     ]
@@ -150,6 +153,18 @@ def _baseline_section(baseline: dict | None, ui: Mapping[str, str]) -> list[str]
         return []
     counts = ui["baseline_counts"].format(**{k: baseline.get(k, 0) for k in ("new", "unchanged", "fixed")})
     return [f"{ui['baseline']} {baseline.get('path', '')}: {counts}"]
+
+
+def _inventory_section(items: list[dict], ui: Mapping[str, str]) -> list[str]:
+    lines = [ui["inventory_heading"].format(n=len(items))]
+    for item in items:
+        where = item["location"].get("path", "")
+        if item["location"].get("line"):
+            where += f":{item['location']['line']}"
+        sensitivity = ui.get(f"sens_{item['sensitivity']}", item["sensitivity"])
+        lines.append(f"  {item['object']}  {item.get('label') or item['category']} [{sensitivity}]"
+                     f"  {item['protected']}  ({where}; {item.get('evidence', '')})")
+    return lines
 
 
 def _clauses_section(clauses: list[dict], ui: Mapping[str, str]) -> list[str]:

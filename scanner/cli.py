@@ -96,6 +96,8 @@ def cli() -> None:
               help="SQL dialect of dumps (postgres, mysql, sqlite, tsql, oracle); default: detect.")
 @click.option("--max-samples", type=click.IntRange(min=0), default=None, metavar="N",
               help="Sampled values kept per column for classification.  [default: 200]")
+@click.option("--inventory", is_flag=True,
+              help="Add the personal-information inventory (every classified column) to the text report.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print nothing but errors, unless --format asks for stdout output.")
 @click.pass_context
@@ -174,15 +176,16 @@ def _write_outputs(data: dict, *, fmt: str | None, output: str | None, opts: dic
 
     registry = default_registry()
     rules = [registry.get(rule_id).metadata() for rule_id in data["scan"]["rules"]]
-    lang, quiet = opts["lang"], opts["quiet"]
+    lang, quiet, inventory = opts["lang"], opts["quiet"], opts.get("inventory", False)
     for path, file_fmt in ((opts["json_file"], "json"), (opts["sarif_file"], "sarif"), (opts["html_file"], "html")):
         if path:
             _write_file(path, render(file_fmt, data, rules=rules, lang=lang), quiet)
     if output:
-        _write_file(output, render(fmt or "text", data, rules=rules, lang=lang), quiet)
+        _write_file(output, render(fmt or "text", data, rules=rules, lang=lang, inventory=inventory), quiet)
     elif fmt is not None or not quiet:
         color = fmt in (None, "text") and sys.stdout.isatty()
-        click.echo(render(fmt or "text", data, rules=rules, lang=lang, color=color), nl=False)
+        click.echo(render(fmt or "text", data, rules=rules, lang=lang, color=color, inventory=inventory),
+                   nl=False)
 
 
 def _write_file(path: str, content: str, quiet: bool) -> None:

@@ -1,0 +1,5 @@
+"""`python -m scanner` is `dpscan`."""
+
+from scanner.cli import main
+
+main()
