@@ -297,3 +297,20 @@ def _column_evidence(column: Any) -> str:
     if column.pii is not None and column.pii.sample:
         parts.append(f"sample {column.pii.sample}")
     return "; ".join(parts)
+
+
+class ConfigRule(Rule):
+    """Base of rules over configuration files of the families named in ``kinds``.
+
+    The engine hands ``check`` the input's ConfigDocument (scanner.model.config); helpers locate
+    findings at a directive's own line.
+    """
+
+    abstract = True
+    model = "config"
+
+    def directive_finding(self, ctx: RuleContext, directive: Any, **kwargs: Any) -> Finding:
+        context = " > ".join(directive.context)
+        kwargs.setdefault("key", f"{context}:{directive.key}".lower())
+        kwargs.setdefault("object", f"{ctx.kind}:{context}" if context else None)
+        return self.finding(ctx, line=directive.line, column=directive.column, **kwargs)

@@ -170,7 +170,7 @@ def test_quiet_prints_nothing(tree):
     (("scan", ".", "--fail-on", "severe"), "Invalid value"),
     (("scan", ".", "--max-file-size", "huge"), "not a size"),
     (("explain", "DP777"), "unknown rule"),
-    (("scan", ".", "--ignore", "DP201,DP202"), "no rules selected"),
+    (("scan", ".", "--select", "DP201", "--ignore", "tls-verify-disabled"), "no rules selected"),
 ])
 def test_usage_errors_exit_2(tree, args, message):
     run = run_cli(*args, cwd=tree)

@@ -30,6 +30,8 @@ MODELS: dict[str, ModelSpec] = {
     "python": ModelSpec("scanner.parsers.python:build"),  # PythonModule: libcst, qualified names
     # SchemaModel from SQL dumps (streamed) or ORM models, classified by scanner.enrich.pii.
     "schema": ModelSpec("scanner.parsers.schema:build", reads="source"),
+    # ConfigDocument of the input's family (nginx, apache, pg-hba, ...): scanner.parsers.config.
+    "config": ModelSpec("scanner.parsers.config:build", reads="source"),
 }
 
 
