@@ -130,7 +130,8 @@ def check_source(
             outcome.errors.append(
                 ErrorRecord(path, f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}", kind)
             )
-    if streamed and any(applies(r, kind) and not streams(r.model) for r in rules):
+    text_rules_missed = any(applies(r, kind) and not streams(r.model) for r in rules)
+    if streamed and kind not in _NOT_TEXT_KINDS and text_rules_missed:
         outcome.warnings.append(ScanWarning(
             "larger than max-file-size: read as a stream by the schema rules only", path))
     if "schema" in models.built:
@@ -205,10 +206,8 @@ def scan_file(file: SourceFile, job: InputJob) -> InputOutcome:
         return InputOutcome(errors=[ErrorRecord(file.relpath, f"cannot read: {exc.strerror or exc}", file.kind)])
     if _DPSCAN_OUTPUT.search(head[:2048]):
         return InputOutcome(skipped=[SkipRecord(file.relpath, "dpscan-output", "a report written by dpscan")])
-    if file.kind in _NOT_TEXT_KINDS:
-        return InputOutcome(input=InputRecord(file.relpath, file.kind, digest, "binary"))
-    if streamed:
-        encoding = decode_bytes(head, partial=True).encoding
+    if streamed or file.kind in _NOT_TEXT_KINDS:
+        encoding = "binary" if file.kind in _NOT_TEXT_KINDS else decode_bytes(head, partial=True).encoding
         source = InputSource(file.relpath, file.kind, file.abspath, encoding, job.settings)
         outcome = check_source(source, job.rules, inline_ignores=job.inline_ignores, streamed=True)
         outcome.input = InputRecord(file.relpath, file.kind, digest, encoding)

@@ -267,7 +267,7 @@ class SchemaRule(Rule):
 
     abstract = True
     model = "schema"
-    kinds = frozenset({"sql", "python"})
+    kinds = frozenset({"sql", "python", "sqlite"})
 
     def check(self, model: Any, ctx: RuleContext) -> Iterator[Finding]:
         for table, column in model.columns():

@@ -1,6 +1,7 @@
 """The "schema" model of one input: its front end by kind, then column classification.
 
-SQL dumps go through the streaming sqlglot front end, Python files through the ORM front end;
+SQL dumps go through the streaming sqlglot front end, Python files through the ORM front end,
+SQLite database files through their own catalog;
 both fill one SchemaModel, which scanner.enrich.pii then classifies so that every schema rule
 sees the same facts whatever the source.
 """
@@ -20,6 +21,10 @@ def build(source: InputSource) -> SchemaModel:
         from scanner.parsers.orm import parse_orm
 
         model = parse_orm(source)
+    elif source.kind == "sqlite":
+        from scanner.parsers.sqlite_db import parse_sqlite
+
+        model = parse_sqlite(source)
     else:
         model = SchemaModel()
     if model.tables:
