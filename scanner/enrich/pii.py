@@ -128,6 +128,8 @@ def comment_guess(text: str, ctx: TableContext, lex: Lexicon, source: str = "com
     if any(w in t for w in lex["comments.thing_name"]):
         vetoed |= {"person_name", "username"}  # '部门名称': a thing's name
     for kw, cid in lex.comment_keywords:
+        if kw not in t:
+            continue  # a substring test first: most comments hold none of the keywords
         for m in re.finditer(re.escape(kw), t):
             if not _ascii_bounded(t, m.start(), m.end()):
                 continue
