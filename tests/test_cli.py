@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import FIXTURES, REPO, run_cli, write
+from .conftest import REPO, run_cli, write
 
 BAD_PY = "import requests\n\ndef fetch(url):\n    return requests.get(url, verify=False)\n"
 GOOD_PY = "import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=5)\n"

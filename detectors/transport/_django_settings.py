@@ -14,10 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from scanner.rule import Option
+
 if TYPE_CHECKING:
     import libcst as cst
 
     from scanner.parsers.python import PythonModule
+
+# Shared by the Django rules: settings modules that several environments import, where a
+# missing setting is expected (the environment module sets it).
+BASE_MODULES_OPTION = Option(
+    ("base", "common", "defaults", "default", "shared", "_base", "components"),
+    "settings module names (without .py) shared by several environments: missing settings "
+    "are not reported there",
+)
 
 # Names only Django settings modules assign (SECRET_KEY and DEBUG are shared with Flask & co.).
 DJANGO_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "WSGI_APPLICATION",

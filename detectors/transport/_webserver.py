@@ -9,12 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scanner.model.config import ConfigDocument, Directive
-from scanner.rule import Option
-from scanner.tls.profiles import (PROFILE_NAMES, PROFILES, PROTOCOLS, normalise_protocol,
-                                  protocol_range)
+from scanner.tls.profiles import PROFILES, PROTOCOLS, normalise_protocol, protocol_range
 
-PROFILE_OPTION = Option("intermediate", "Mozilla server-side TLS profile to judge against "
-                        "(Mozilla Server Side TLS v5.7)", choices=PROFILE_NAMES)
 MOZILLA = "Mozilla Server Side TLS v5.7 (https://wiki.mozilla.org/Security/Server_Side_TLS)"
 WEB_KINDS = frozenset({"nginx", "apache", "haproxy"})
 

@@ -14,7 +14,7 @@ from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
 
 if TYPE_CHECKING:
-    from scanner.parsers.python import CallSite, PythonModule
+    from scanner.parsers.python import PythonModule
 
 
 class DbClientTlsDisabled(Rule):

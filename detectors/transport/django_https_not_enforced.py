@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from detectors.transport._django_settings import Requirement, falsy_literal, find_problems
+from detectors.transport._django_settings import (
+    BASE_MODULES_OPTION,
+    Requirement,
+    falsy_literal,
+    find_problems,
+)
 from scanner.finding import Confidence, Finding, Severity
-from scanner.rule import Example, Option, Rule, RuleContext
+from scanner.rule import Example, Rule, RuleContext
 
 if TYPE_CHECKING:  # the model module imports libcst; rules stay cheap to import
     from scanner.parsers.python import PythonModule
@@ -59,10 +64,7 @@ class DjangoHttpsNotEnforced(Rule):
     model = "python"
     tokens = ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "DEBUG")
     options = {
-        "base_modules": Option(("base", "common", "defaults", "default", "shared", "_base",
-                                "components"),
-                               "settings module names (without .py) shared by several "
-                               "environments: missing settings are not reported there"),
+        "base_modules": BASE_MODULES_OPTION,
     }
 
     bad = (

@@ -11,9 +11,13 @@ from scanner.parsers.config_mycnf import value as cnf_value
 from scanner.parsers.config_postgresql import settings as pg_settings
 from scanner.parsers.config_properties import relaxed
 from scanner.parsers.config_redis import last
-from scanner.rule import ConfigRule, Example, Option, RuleContext
+from scanner.rule import ConfigRule, Example, RuleContext
 from scanner.tls.profiles import (
-    PROFILE_NAMES, PROFILES, normalise_protocol, outside_profile, protocol_range,
+    PROFILE_OPTION,
+    PROFILES,
+    normalise_protocol,
+    outside_profile,
+    protocol_range,
 )
 
 # SSL 2/3 are broken (DROWN, POODLE; RFC 6176, RFC 7568); TLS 1.0/1.1 are deprecated by RFC 8996
@@ -60,9 +64,7 @@ class ServerTlsLegacyProtocol(ConfigRule):
                   "Mozilla Server Side TLS v5.7 "
                   "(https://wiki.mozilla.org/Security/Server_Side_TLS)")
     kinds = frozenset({"postgresql-conf", "mysql-cnf", "redis-conf", "properties", "yaml"})
-    options = {"tls_profile": Option("intermediate", "Mozilla server-side TLS profile to judge "
-                                     "against (Mozilla Server Side TLS v5.7)",
-                                     choices=PROFILE_NAMES)}
+    options = {"tls_profile": PROFILE_OPTION}
 
     bad = (
         Example("ssl = on\nssl_min_protocol_version = 'TLSv1'\n", path="postgresql.conf",

@@ -10,9 +10,9 @@ from scanner.parsers.config_mycnf import value as cnf_value
 from scanner.parsers.config_postgresql import settings as pg_settings
 from scanner.parsers.config_properties import relaxed
 from scanner.parsers.config_redis import last
-from scanner.rule import ConfigRule, Example, Option, RuleContext
+from scanner.rule import ConfigRule, Example, RuleContext
 from scanner.tls.ciphers import HIGH_RISK, PROFILES, CipherVerdict, evaluate
-from scanner.tls.profiles import PROFILE_NAMES
+from scanner.tls.profiles import PROFILE_OPTION
 from scanner.tls.suites import lookup
 
 # Settings holding an OpenSSL cipher string for TLS <= 1.2. TLS 1.3 suite lists (PostgreSQL has
@@ -56,9 +56,7 @@ class ServerTlsWeakCipher(ConfigRule):
                   "Mozilla Server Side TLS v5.7 "
                   "(https://wiki.mozilla.org/Security/Server_Side_TLS)")
     kinds = frozenset({"postgresql-conf", "mysql-cnf", "redis-conf", "properties", "yaml"})
-    options = {"tls_profile": Option("intermediate", "Mozilla server-side TLS profile to judge "
-                                     "against (Mozilla Server Side TLS v5.7)",
-                                     choices=PROFILE_NAMES)}
+    options = {"tls_profile": PROFILE_OPTION}
 
     bad = (
         Example("ssl_ciphers = 'HIGH:RC4:!aNULL'\n", path="postgresql.conf", expect=1),

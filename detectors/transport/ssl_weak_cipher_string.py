@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from detectors.crypto._denylist import argument, match
 from detectors.crypto._flow import flow, where
 from scanner.finding import Confidence, Finding, Severity
-from scanner.rule import Example, Option, Rule, RuleContext
+from scanner.rule import Example, Rule, RuleContext
 from scanner.tls.ciphers import HIGH_RISK, CipherVerdict, evaluate
-from scanner.tls.profiles import PROFILE_NAMES
+from scanner.tls.profiles import PROFILE_OPTION
 
 if TYPE_CHECKING:
     from scanner.parsers.python import CallSite, PythonModule
@@ -52,8 +52,7 @@ class SslWeakCipherString(Rule):
     kinds = frozenset({"python"})
     model = "python"
     tokens = ("set_ciphers", "set_cipher_list", "ciphers=")
-    options = {"tls_profile": Option("intermediate", "Mozilla server-side TLS profile to judge "
-                                     "cipher strings against", choices=PROFILE_NAMES)}
+    options = {"tls_profile": PROFILE_OPTION}
 
     bad = (
         Example("import ssl\nctx = ssl.create_default_context()\n"

@@ -5,14 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from detectors.transport._webserver import (
-    MOZILLA, NGINX_DEFAULT_CIPHERS, PROFILE_OPTION, WEB_KINDS, apache_effective, apache_vhosts,
-    haproxy_global, haproxy_options, haproxy_sections, nginx_servers,
+    MOZILLA,
+    NGINX_DEFAULT_CIPHERS,
+    WEB_KINDS,
+    apache_effective,
+    apache_vhosts,
+    haproxy_global,
+    haproxy_options,
+    haproxy_sections,
+    nginx_servers,
 )
 from detectors.transport.tls_weak_ciphers import cipher_string
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.config import ConfigDocument, Directive
 from scanner.rule import ConfigRule, Example, RuleContext
 from scanner.tls.ciphers import evaluate
+from scanner.tls.profiles import PROFILE_OPTION
 
 
 class TlsClientCipherOrder(ConfigRule):

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from detectors.transport._webserver import (
-    MOZILLA, NGINX_DEFAULT_CIPHERS, PROFILE_OPTION, WEB_KINDS, cipher_fix, haproxy_options,
-    haproxy_sections, nginx_protocols, nginx_servers,
+    MOZILLA,
+    NGINX_DEFAULT_CIPHERS,
+    WEB_KINDS,
+    cipher_fix,
+    haproxy_options,
+    haproxy_sections,
+    nginx_protocols,
+    nginx_servers,
 )
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.config import ConfigDocument, Directive
 from scanner.rule import ConfigRule, Example, RuleContext
 from scanner.tls.ciphers import HIGH_RISK, CipherVerdict, evaluate
+from scanner.tls.profiles import PROFILE_OPTION
 
 
 def cipher_string(directive: Directive) -> str | None:

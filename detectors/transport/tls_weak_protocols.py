@@ -5,14 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from detectors.transport._webserver import (
-    MOZILLA, PROFILE_OPTION, WEB_KINDS, apache_effective, apache_is_main, apache_protocols,
-    apache_ssl, apache_vhosts, haproxy_global, haproxy_options, haproxy_protocols,
-    haproxy_sections, nginx_protocols, nginx_servers, protocol_fix, severity_of_protocols,
+    MOZILLA,
+    WEB_KINDS,
+    apache_effective,
+    apache_is_main,
+    apache_protocols,
+    apache_ssl,
+    apache_vhosts,
+    haproxy_global,
+    haproxy_options,
+    haproxy_protocols,
+    haproxy_sections,
+    nginx_protocols,
+    nginx_servers,
+    protocol_fix,
+    severity_of_protocols,
 )
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.config import ConfigDocument, Directive
 from scanner.rule import ConfigRule, Example, Option, RuleContext
-from scanner.tls.profiles import PROFILES, outside_profile, protocol_range
+from scanner.tls.profiles import (
+    PROFILE_OPTION,
+    PROFILES,
+    outside_profile,
+    protocol_range,
+)
 
 _PROTOCOL_WORDS = ("ssl-min-ver", "ssl-max-ver", "no-sslv3", "no-tlsv10", "no-tlsv11",
                    "no-tlsv12", "no-tlsv13", "force-sslv3", "force-tlsv10", "force-tlsv11",

@@ -95,3 +95,14 @@ def outside_profile(enabled: set[str] | frozenset[str], profile: str) -> tuple[s
     """Enabled versions the profile does not allow, oldest first."""
     allowed = set(PROFILES[profile].protocols)
     return tuple(p for p in PROTOCOLS if p in enabled and p not in allowed)
+
+
+def _profile_option():
+    from scanner.rule import Option
+
+    return Option("intermediate", "Mozilla server-side TLS profile to judge against "
+                  "(Mozilla Server Side TLS v5.7)", choices=PROFILE_NAMES)
+
+
+# The `tls_profile` option shared by every rule that judges TLS against Mozilla's profiles.
+PROFILE_OPTION = _profile_option()
