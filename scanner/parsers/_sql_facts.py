@@ -259,6 +259,37 @@ def apply_grant(model: SchemaModel, tokens: list[Token], loc: Location) -> None:
                                       revoked=revoked, location=loc))
 
 
+_DEFAULT_KINDS = {"TABLES": "table", "SEQUENCES": "sequence", "FUNCTIONS": "function",
+                  "ROUTINES": "function", "TYPES": "type", "SCHEMAS": "schema"}
+
+
+def apply_default_privileges(model: SchemaModel, tokens: list[Token], loc: Location) -> None:
+    """ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s, ...] GRANT|REVOKE ... ON TABLES ...
+
+    Recorded as grants with object_type "default_table" (or default_function, ...) on "s.*",
+    or "*" without IN SCHEMA: privileges every object created later will carry.
+    """
+    at = next((k for k, t in enumerate(tokens) if t.is_("GRANT", "REVOKE")), None)
+    if at is None:
+        return
+    schemas: list[str] = []
+    for k in range(at):
+        if tokens[k].is_("SCHEMA"):
+            schemas, _ = _name_list(tokens[:at], k + 1)
+    on = next((k for k in range(at, len(tokens)) if tokens[k].is_("ON")), None)
+    kind = _DEFAULT_KINDS.get(tokens[on + 1].value, "table") if on is not None and on + 1 < len(tokens) else "table"
+    first = len(model.grants)
+    apply_grant(model, tokens[at:], loc)
+    added = model.grants[first:]
+    del model.grants[first:]
+    for grant in added:
+        for schema in schemas or ["*"]:
+            model.grants.append(Grant(privileges=grant.privileges, object_type=f"default_{kind}",
+                                      object_name=f"{schema}.*" if schema != "*" else "*",
+                                      grantee=grant.grantee, with_grant_option=grant.with_grant_option,
+                                      revoked=grant.revoked, location=loc))
+
+
 def _privileges(tokens: list[Token], upper: bool = True) -> tuple[str, ...]:
     out: list[list[str]] = [[]]
     depth = 0
@@ -368,6 +399,7 @@ def apply_role(model: SchemaModel, tokens: list[Token], loc: Location) -> None:
 
 
 def _role_attributes(role: Role, tokens: list[Token]) -> None:
+    plugin = ""
     for k, tok in enumerate(tokens):
         word = tok.value if tok.kind == "word" else ""
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
@@ -376,10 +408,22 @@ def _role_attributes(role: Role, tokens: list[Token]) -> None:
         elif word.startswith("NO") and word[2:] in _ROLE_FLAGS:
             role.attributes.discard(word[2:])
         elif word in ("PASSWORD", "BY", "AS") and nxt is not None and nxt.kind == "string":
-            # PASSWORD 'x' (PostgreSQL), IDENTIFIED [WITH plugin] BY|AS 'x' (MySQL)
-            role.attributes |= {"PASSWORD", _password_form(nxt.value)}
+            # PASSWORD 'x' (PostgreSQL), IDENTIFIED [WITH plugin] BY|AS 'x' (MySQL); AS gives
+            # the stored authentication string (a hash), never the password itself.
+            role.attributes -= {a for a in role.attributes if a.startswith("PASSWORD_")}
+            role.attributes |= {"PASSWORD", _password_form(nxt.value, stored=word == "AS")}
         elif word == "PASSWORD" and nxt is not None and nxt.is_("NULL"):
             role.attributes -= {a for a in role.attributes if a.startswith("PASSWORD")}
+        elif word == "VALID" and nxt is not None and nxt.is_("UNTIL") and k + 2 < len(tokens):
+            # PostgreSQL password expiry; 'infinity' says outright that it never expires.
+            role.attributes -= {"VALID_UNTIL", "VALID_UNTIL_INFINITY"}
+            never = tokens[k + 2].value.strip().lower() == "infinity"
+            role.attributes.add("VALID_UNTIL_INFINITY" if never else "VALID_UNTIL")
+        elif word == "IDENTIFIED" and nxt is not None and nxt.is_("WITH", "VIA") and k + 2 < len(tokens):
+            # MySQL IDENTIFIED WITH plugin, MariaDB IDENTIFIED VIA plugin
+            role.attributes -= {a for a in role.attributes if a.startswith(("PLUGIN_", "PASSWORD"))}
+            plugin = tokens[k + 2].name.lower()
+            role.attributes.add("PASSWORD")
         elif word == "IDENTIFIED" and nxt is not None:
             if nxt.is_("EXTERNALLY", "GLOBALLY"):
                 role.attributes.add(f"IDENTIFIED_{nxt.value}")
@@ -389,18 +433,25 @@ def _role_attributes(role: Role, tokens: list[Token]) -> None:
                 if nxt.is_("BY") and after is not None and after.kind in ("word", "ident") and not after.is_("PASSWORD", "VALUES"):
                     role.attributes.add("PASSWORD_PLAINTEXT")  # Oracle: IDENTIFIED BY secret
         elif word in ("SET", "RENAME", "RESET"):
-            return  # ALTER ROLE x SET search_path ...: a session setting, not an attribute
+            break  # ALTER ROLE x SET search_path ...: a session setting, not an attribute
+    # The plugin as PLUGIN_<NAME>, unless the stored hash already says it: a '*'+40 hex string
+    # (PASSWORD_MYSQL_HASH) is a mysql_native_password hash.
+    if plugin and not (plugin == "mysql_native_password" and "PASSWORD_MYSQL_HASH" in role.attributes):
+        role.attributes.add(f"PLUGIN_{plugin.upper()}")
 
 
-def _password_form(value: str) -> str:
-    """How a password is given, never the value: pg_dumpall writes verifiers, scripts plaintext."""
+def _password_form(value: str, stored: bool = False) -> str:
+    """How a password is given, never the value: pg_dumpall writes verifiers, scripts plaintext.
+    PASSWORD_EMPTY: '' (no password at all)."""
+    if value == "":
+        return "PASSWORD_EMPTY"
     if value.startswith("SCRAM-SHA-256$"):
         return "PASSWORD_SCRAM"
     if re.fullmatch(r"md5[0-9a-f]{32}", value):
         return "PASSWORD_MD5"
     if re.fullmatch(r"\*[0-9A-F]{40}", value):
         return "PASSWORD_MYSQL_HASH"
-    return "PASSWORD_PLAINTEXT"
+    return "PASSWORD_HASH" if stored else "PASSWORD_PLAINTEXT"
 
 
 def apply_extension(model: SchemaModel, tokens: list[Token]) -> None:

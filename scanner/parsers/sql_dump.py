@@ -541,6 +541,10 @@ def _role(ctx: _Ctx) -> None:
     facts.apply_role(ctx.model, ctx.tokens, ctx.location(0))
 
 
+def _default_privileges(ctx: _Ctx) -> None:
+    facts.apply_default_privileges(ctx.model, ctx.tokens, ctx.location(0))
+
+
 def _extension(ctx: _Ctx) -> None:
     facts.apply_extension(ctx.model, ctx.tokens)
 
@@ -656,6 +660,7 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[_Ctx], None]] = {
     ("CREATE", "USER"): _role,
     ("ALTER", "ROLE"): _role,
     ("ALTER", "USER"): _role,
+    ("ALTER", "DEFAULT"): _default_privileges,
     ("GRANT", None): _grant,
     ("REVOKE", None): _grant,
     ("INSERT", None): _insert,
