@@ -64,7 +64,7 @@ def test_fail_on_threshold(tree, fail_on, code):
 
 def test_config_file_option(tree, tmp_path_factory):
     cfg = tmp_path_factory.mktemp("cfg") / "strict.toml"
-    cfg.write_text('ignore = ["tls-verify-disabled"]\nfail-on = "high"\n')
+    cfg.write_text('ignore = ["tls-verify-disabled", "db-url-password"]\nfail-on = "high"\n')
     run = run_cli("scan", ".", "--config", str(cfg), "--format", "json", cwd=tree)
     assert run.exit_code == 0  # only DP202's sslmode=prefer is left, and it is medium
     assert [f["rule_id"] for f in run.json()["findings"]] == ["DP202"]
@@ -99,7 +99,7 @@ def test_exclude_glob_skips_and_records(tree):
     (("--select", "DP201"), {"DP201"}),
     (("--select", "db-url-insecure-sslmode"), {"DP202"}),
     (("--select", "DP201,DP202"), {"DP201", "DP202"}),
-    (("--ignore", "tls-verify-disabled"), {"DP202"}),
+    (("--ignore", "tls-verify-disabled"), {"DP202", "DP430"}),
 ])
 def test_select_and_ignore(tree, args, rules):
     data = run_cli("scan", ".", *args, "--format", "json", cwd=tree).json()
@@ -126,12 +126,12 @@ def test_lang_zh_uses_the_letters_words(tree):
 def test_baseline_round_trip(tree):
     assert run_cli("scan", ".", "-q", "--write-baseline", "base.json", cwd=tree).exit_code == 1
     baseline = json.loads((tree / "base.json").read_text())
-    assert baseline["kind"] == "dpscan-baseline" and len(baseline["findings"]) == 2
+    assert baseline["kind"] == "dpscan-baseline" and len(baseline["findings"]) == 3
     # Known findings no longer fail the run, even after the code moved down the file.
     (tree / "app/client.py").write_text("import os\n\n\n" + BAD_PY)
     run = run_cli("scan", ".", "--baseline", "base.json", "--format", "json", cwd=tree)
     assert run.exit_code == 0
-    assert run.json()["scan"]["baseline"] == {"path": "base.json", "new": 0, "unchanged": 2, "fixed": 0}
+    assert run.json()["scan"]["baseline"] == {"path": "base.json", "new": 0, "unchanged": 3, "fixed": 0}
     # A new finding does.
     write(tree, "app/new.py", BAD_PY)
     run = run_cli("scan", ".", "--baseline", "base.json", "--format", "json", cwd=tree)
@@ -150,7 +150,7 @@ def test_saved_result_works_as_baseline(tree):
 
 def test_inline_ignores_and_no_inline_ignores(tree):
     (tree / "app/client.py").write_text(BAD_PY.replace("verify=False)", "verify=False)  # dpscan: ignore[DP201] stub"))
-    write(tree, ".dpscan.toml", 'ignore = ["DP202"]\n')
+    write(tree, ".dpscan.toml", 'ignore = ["DP202", "DP430"]\n')
     run = run_cli("scan", ".", "--format", "json", cwd=tree)
     assert run.exit_code == 0 and run.json()["findings"][0]["suppression"]["reason"] == "stub"
     run = run_cli("scan", ".", "--no-inline-ignores", "--format", "json", cwd=tree)
@@ -256,5 +256,5 @@ def test_diff_of_two_results(tree):
     run_cli("scan", ".", "-q", "--json", "new.json", cwd=tree)
     run = run_cli("diff", "old.json", "new.json", cwd=tree)
     assert run.exit_code == 1
-    assert "1 new, 1 fixed, 1 unchanged" in run.stdout
+    assert "1 new, 2 fixed, 1 unchanged" in run.stdout  # the .env file held DP202 and DP430
     assert json.loads(run_cli("diff", "old.json", "new.json", "-f", "json", cwd=tree).stdout)["new"][0]["location"]["path"] == "app/new.py"
