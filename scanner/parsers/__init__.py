@@ -32,6 +32,12 @@ MODELS: dict[str, ModelSpec] = {
     "schema": ModelSpec("scanner.parsers.schema:build", reads="source"),
     # ConfigDocument of the input's family (nginx, apache, pg-hba, ...): scanner.parsers.config.
     "config": ModelSpec("scanner.parsers.config:build", reads="source"),
+    # TerraformConfig: resources, data sources, policies (python-hcl2, lines recovered).
+    "terraform": ModelSpec("scanner.parsers.terraform:build"),
+    # PolicySet: normalised IAM statements of a JSON policy file or of a Terraform file.
+    "iam_policy": ModelSpec("scanner.parsers.iam_policy:build"),
+    # KubernetesDocument: every object of a multi-document manifest, RBAC in a flat form.
+    "kubernetes": ModelSpec("scanner.parsers.kubernetes:build"),
 }
 
 
