@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 
@@ -18,10 +18,11 @@ class Syntax:
     """Which lexical rules apply. Each flag cites the client or server that defines it."""
 
     family: str | None  # mysql | postgres | sqlite | tsql | oracle | None (unknown: permissive)
-    backslash_escapes: bool = False  # MySQL '\'' (also in "..."); PostgreSQL standard_conforming_strings=off
+    # MySQL '\'' (also in "..."); PostgreSQL with standard_conforming_strings=off
+    backslash_escapes: bool = False
     e_strings: bool = False  # PostgreSQL E'...' escape strings
     hash_comments: bool = False  # MySQL: '#' to end of line
-    dash_needs_space: bool = False  # MySQL: '--' opens a comment only before whitespace ("1--1" is 2)
+    dash_needs_space: bool = False  # MySQL: '--' opens a comment only before whitespace: 1--1 is 2
     versioned_comments: bool = False  # MySQL /*!50001 ... */ (MariaDB /*M!100101 ... */) is code
     dollar_quotes: bool = False  # PostgreSQL $$...$$ and $tag$...$tag$
     brackets: bool = False  # SQL Server and SQLite [identifier]
@@ -46,10 +47,11 @@ SYNTAXES: dict[str | None, Syntax] = {
     None: Syntax(None, e_strings=True, dollar_quotes=True, brackets=True, go_batches=True,
                  slash_blocks=True, client_delimiter=True, versioned_comments=True),
 }
-_FAMILY = {"mysql": "mysql", "mariadb": "mysql", "doris": "mysql", "starrocks": "mysql",
-           "singlestore": "mysql", "tidb": "mysql", "postgres": "postgres", "postgresql": "postgres",
-           "redshift": "postgres", "materialize": "postgres", "risingwave": "postgres",
-           "sqlite": "sqlite", "tsql": "tsql", "fabric": "tsql", "oracle": "oracle"}
+_FAMILY = {  # sqlglot dialect names -> whose lexical rules their dumps follow
+    **dict.fromkeys(("mysql", "mariadb", "doris", "starrocks", "singlestore", "tidb"), "mysql"),
+    **dict.fromkeys(("postgres", "postgresql", "redshift", "materialize", "risingwave"),
+                    "postgres"),
+    "sqlite": "sqlite", "tsql": "tsql", "fabric": "tsql", "oracle": "oracle"}
 
 
 def syntax_for(dialect: str | None) -> Syntax:
@@ -101,9 +103,19 @@ def code_run(syntax: Syntax, delimiter: str, in_versioned: bool) -> re.Pattern[s
                       + ")*+")
 
 
+@lru_cache(maxsize=16)
+def gap_run(syntax: Syntax) -> re.Pattern[str]:
+    """Blanks and whole comments between statements (pg_dump writes three comment lines before
+    every object). Only complete comments match; the caller decides on the rest."""
+    dash = r"--(?:[ \t\f\v][^\n]*+)?\n" if syntax.dash_needs_space else r"--[^\n]*+\n"
+    block = r"/\*(?!M?!)[\s\S]*?\*/" if syntax.versioned_comments else r"/\*[\s\S]*?\*/"
+    hashed = r"|\#[^\n]*+\n" if syntax.hash_comments else ""
+    return re.compile(rf"(?:[ \t\n\f\v\ufeff]++|{dash}|{block}{hashed})*+")
+
+
 DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w{0,62})?\$")
 OPEN_DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w{0,62})?\Z")  # could still become a tag
-VERSIONED_OPEN = re.compile(r"/\*M?!\d*")
+VERSIONED_OPEN = re.compile(r"/\*M?!\d{0,6}")  # MySQL 5-digit, MariaDB 6-digit versions
 WHITESPACE = re.compile(r"[ \t\n\f\v\ufeff]*+")
 GO_LINE = re.compile(r"[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--.*)?", re.I)
 SLASH_LINE = re.compile(r"[ \t]*/[ \t]*")
@@ -203,12 +215,81 @@ def copy_row(line: str, csv_format: bool) -> tuple[str | None, ...]:
                  for f in line.split("\t"))
 
 
+@dataclass(slots=True)
+class CopyData:
+    """The data lines of one COPY ... FROM stdin block, read from text the caller buffers.
+
+    Data starts on the line after the COPY statement and ends at a line "\\." (or the end of the
+    input). The first ``max_rows`` rows are parsed and kept; the rest are only counted, with
+    str.find and str.count over the buffer, never a Python loop per line.
+    """
+
+    csv_format: bool
+    max_rows: int
+    max_chars: int  # a longer row is counted, never kept
+    rows: list[tuple[str | None, ...]] = field(default_factory=list)
+    count: int = 0
+    done: bool = False
+    started: bool = False  # the rest of the COPY statement's line has been skipped
+    in_long_line: bool = False  # inside a row too long to keep: skip to its end
+
+    def consume(self, buf: str, pos: int, eof: bool) -> tuple[int, bool]:
+        """Read from buf[pos:]: (where reading stopped, False when more text is needed)."""
+        n = len(buf)
+        while not self.done:
+            if not self.started or self.in_long_line:
+                end = buf.find("\n", pos)
+                if end < 0:
+                    return n, False
+                self.started, self.in_long_line, pos = True, False, end + 1
+            elif len(self.rows) < self.max_rows:
+                end = buf.find("\n", pos)
+                if end < 0:
+                    if not eof and n - pos > self.max_chars:
+                        self.count, self.in_long_line = self.count + 1, True
+                        return n, False
+                    if not eof or pos >= n:
+                        return pos, False
+                    end = n
+                pos = self._keep(buf, pos, end)
+            else:
+                pos, progressed = self._count(buf, pos, eof)
+                if not progressed:
+                    return pos, False
+        return pos, True
+
+    def _keep(self, buf: str, pos: int, end: int) -> int:
+        if end - pos == 2 and buf.startswith("\\.", pos):
+            self.done = True
+        else:
+            self.count += 1
+            if end - pos <= self.max_chars:
+                self.rows.append(copy_row(buf[pos:end], self.csv_format))
+        return min(end + 1, len(buf))
+
+    def _count(self, buf: str, pos: int, eof: bool) -> tuple[int, bool]:
+        n = len(buf)
+        if buf.startswith("\\.\n", pos) or (eof and n == pos + 2 and buf.startswith("\\.", pos)):
+            self.done = True
+            return min(pos + 3, n), True
+        marker = buf.find("\n\\.\n", pos)
+        last = marker if marker >= 0 else buf.rfind("\n", pos)
+        if last >= 0:  # whole lines up to the end marker, or up to the last complete line
+            self.count += buf.count("\n", pos, last + 1)
+            return last + 1, True
+        if (eof or n - pos >= 3) and pos < n and not (n - pos == 2 and buf.startswith("\\.", pos)):
+            self.count, self.in_long_line = self.count + 1, True  # a line that is no end marker
+            return n, False
+        return pos, False
+
+
 # -- INSERT ... VALUES literals ------------------------------------------------------------------
 _NAME = r"""(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[(?:[^\]]|\]\])+\]|[^\s.,;()'"`\[\]]+)"""
 _NAME_RE = re.compile(_NAME)
 INSERT_HEAD = re.compile(
     rf"""\s*(?:INSERT|REPLACE)\b
-    (?:\s+(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE|OR\s+(?:REPLACE|IGNORE|ABORT|FAIL|ROLLBACK)))*
+    (?:\s+(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE
+          |OR\s+(?:REPLACE|IGNORE|ABORT|FAIL|ROLLBACK)))*
     (?:\s+INTO)?\s+(?P<table>{_NAME}(?:\s*\.\s*{_NAME}){{0,2}})
     \s*(?P<cols>\(\s*{_NAME}(?:\s*,\s*{_NAME})*\s*\))?
     \s*(?:OVERRIDING\s+(?:SYSTEM|USER)\s+VALUE\s+)?VALUES?\s*(?=\()""", re.I | re.X)
@@ -227,7 +308,8 @@ _VALUE_ESTRING = _fast_value("[Ee]", _SQ_ESCAPED)  # PostgreSQL E'..'
 _VALUE_MYSQL = _fast_value(_INTRODUCER, _SQ_ESCAPED)
 _EXPRESSION_PART = {False: re.compile(rf"[^'\"`(),]++|'{_SQ_PLAIN}'|\"{_DQ_PLAIN}\"|`[^`]*`"),
                     True: re.compile(rf"[^'\"`(),]++|'{_SQ_ESCAPED}'|\"{_DQ_ESCAPED}\"|`[^`]*`")}
-_PG_BACKSLASH = re.compile(r"\\([0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[\s\S])|''")
+_PG_BACKSLASH = re.compile(
+    r"\\([0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[\s\S])|''")
 _MYSQL_BACKSLASH = re.compile(r"\\([\s\S])|''")
 _MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a",
                   "%": "\\%", "_": "\\_"}  # MySQL keeps the backslash of \% and \_ (LIKE escapes)
@@ -326,7 +408,9 @@ def insert_rows(sql: str, limit: int, mysql: bool | None):
     if mysql is None:
         mysql = table_text.startswith("`")
     table = ".".join(unquote_name(n) for n in _NAME_RE.findall(table_text))
-    columns = tuple(unquote_name(n) for n in _NAME_RE.findall(cols_text[1:-1])) if cols_text else None
+    columns = None
+    if cols_text:
+        columns = tuple(unquote_name(n) for n in _NAME_RE.findall(cols_text[1:-1]))
     rows: list[tuple[str | None, ...]] = []
     pos, n = head.end(), len(sql)
     while len(rows) < limit and pos < n and sql[pos] == "(":

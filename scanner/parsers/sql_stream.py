@@ -63,7 +63,8 @@ SIGNALS: tuple[tuple[str, int, str], ...] = (
     ("oracle", 5, r"^\s*/\s*$"),
     ("oracle", 4, r"number\s*\("),
     ("oracle", 4, r":(?:new|old)\.\w"),
-    ("oracle", 4, r"create\s+or\s+replace\s+(?:trigger|procedure|function|package)\b[^$]{0,400}?\bbegin\b"),
+    ("oracle", 4, r"create\s+or\s+replace\s+(?:trigger|procedure|function|package)\b"
+                  r"[^$]{0,400}?\bbegin\b"),  # no '$' between: a PostgreSQL body is dollar-quoted
     ("oracle", 2, r"from\s+dual\b"),
     ("oracle", 2, r"\.nextval\b"),
 )
@@ -76,6 +77,8 @@ _COMMAND_LINE_MAX = 4096  # a client command (\meta, DELIMITER, GO, /) is a shor
 _DETECT_CHARS = 64 * 1024  # the head searched for dialect signals when none is given
 _HEAD_CHARS = 300  # enough of a statement to tell CREATE ... TRIGGER and COPY ... FROM stdin
 _BLOCK_SCAN_MAX = 1 << 20  # a routine body longer than this: ';' ends it after all
+_CONFORMING_STRINGS = re.compile(
+    r"SET\s+(?:SESSION\s+)?standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,21 +98,26 @@ def detect_dialect(head: str) -> str | None:
     for dialect, weight, pattern in _COMPILED_SIGNALS:
         if pattern.search(head):
             scores[dialect] = scores.get(dialect, 0) + weight
-    ranked = sorted(scores.items(), key=lambda item: -item[1])
-    if not ranked or ranked[0][1] < _MIN_SCORE or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+    if not scores:
         return None
-    return ranked[0][0]
+    best = max(scores, key=scores.__getitem__)
+    top, runner_up = [*sorted(scores.values(), reverse=True), 0][:2]
+    return best if top >= _MIN_SCORE and top > runner_up else None
 
 
 def iter_statements(stream: TextIO, *, dialect: str | None = None, max_copy_rows: int = 200,
                     max_statement_bytes: int = 8 << 20) -> Iterator[Statement]:
     """Statements of a SQL script in order. Never raises on odd text: at the end of the stream an
-    unterminated statement, string or comment is yielded as far as it goes. Sizes count characters."""
+    unterminated statement, string or comment is yielded as far as it goes. The dialect is
+    detected from the first 64 KiB when not given. Sizes count characters."""
     yield from _Splitter(stream, dialect, max_copy_rows, max_statement_bytes).run()
 
 
+Row = tuple[str | None, ...]
+
+
 def iter_insert_rows(sql: str, *, limit: int, dialect: str | None = None
-                     ) -> tuple[str | None, tuple[str, ...] | None, list[tuple[str | None, ...]]] | None:
+                     ) -> tuple[str | None, tuple[str, ...] | None, list[Row]] | None:
     """(table, columns or None, up to ``limit`` rows) of INSERT/REPLACE ... VALUES, else None.
 
     Values are Python strings (None for NULL): strings unescaped, numbers and keywords as written,
@@ -121,16 +129,9 @@ def iter_insert_rows(sql: str, *, limit: int, dialect: str | None = None
                           else False)
 
 
-@dataclass(slots=True)
-class _CopyBlock:
-    statement: Statement
-    csv_format: bool
-    rows: list[tuple[str | None, ...]]
-    count: int = 0
-    started: bool = False  # the rest of the COPY line is skipped: data starts on the next line
-    in_long_line: bool = False  # inside a row too long to keep: counted, skipped to its end
-
-
+# First letters of statements that need no decision beyond "where does it end": not a client
+# command (\, DELIMITER, GO), a routine (CREATE, ALTER, DECLARE, BEGIN), COPY or SET.
+_PLAIN_START = frozenset("EeFfHhIiJjKkLlMmNnOoPpQqRrTtUuVvWwXxYyZz")
 _BETWEEN, _CODE, _QUOTED, _DOLLAR, _LINE_COMMENT, _BLOCK_COMMENT, _COPY = range(7)
 _NEED, _NONE, _LINE, _BLOCK, _VERSIONED = range(5)
 
@@ -151,14 +152,19 @@ class _Splitter:
         self.mode, self.delimiter, self.versioned = _BETWEEN, ";", False
         self.seg, self.parts, self.kept, self.truncated = -1, [], 0, False  # the open statement
         self.length = 0  # characters of the open statement committed so far, kept or not
+        self.head = ""  # its first committed characters, kept whatever max_chars says
         self.stmt_line, self.routine, self.closer, self.escapes = 0, "", "", False
-        self.copy: _CopyBlock | None = None
+        self.copy: lx.CopyData | None = None
+        self.copy_statement: Statement | None = None
         self.ready: list[Statement] = []
 
     def run(self) -> Iterator[Statement]:
-        while len(self.buf) < _DETECT_CHARS and not self.eof:  # short reads: gather a real head
-            self._refill()
-        self._set_syntax(lx.syntax_for(self.dialect or detect_dialect(self.buf[:_DETECT_CHARS])))
+        dialect = self.dialect
+        if not dialect:
+            while len(self.buf) < _DETECT_CHARS and not self.eof:  # short reads: a real head
+                self._refill()
+            dialect = detect_dialect(self.buf[:_DETECT_CHARS])
+        self._set_syntax(lx.syntax_for(dialect))
         steps = {_BETWEEN: self._between, _CODE: self._code, _QUOTED: self._quoted,
                  _DOLLAR: self._dollar, _LINE_COMMENT: self._line_comment,
                  _BLOCK_COMMENT: self._block_comment, _COPY: self._copy}
@@ -224,13 +230,15 @@ class _Splitter:
         return self.buf[pos:end], end
 
     def _set_syntax(self, syntax: lx.Syntax) -> None:
-        self.syntax = syntax
+        """New lexical rules or a new delimiter: pick the regexes that skip statement text."""
+        self.syntax, self.gap_run = syntax, lx.gap_run(syntax).match
+        self.plain_run = lx.code_run(syntax, self.delimiter, False)
         self.code_run = lx.code_run(syntax, self.delimiter, self.versioned)
 
     # -- between statements: whitespace, comments, client commands ---------------------------
     def _between(self) -> bool:
         buf = self.buf
-        pos = self.pos = lx.WHITESPACE.match(buf, self.pos).end()
+        pos = self.pos = self.gap_run(buf, self.pos).end()
         if pos >= len(buf):
             return False
         if buf[pos] in "\\DdGg/" and self._blank_before(pos):
@@ -247,13 +255,30 @@ class _Splitter:
         if buf.startswith(self.delimiter, pos):  # an empty statement
             self.pos = pos + len(self.delimiter)
             return True
-        if len(buf) - pos < len(self.delimiter) and self.delimiter.startswith(buf[pos:]) and not self.eof:
-            return False
+        short = len(buf) - pos < len(self.delimiter)
+        if short and self.delimiter.startswith(buf[pos:]) and not self.eof:
+            return False  # perhaps the start of a delimiter such as ;;
+        if buf[pos] in _PLAIN_START and (after := self._plain_statements(pos)) != pos:
+            self.pos = after
+            return True
         self.seg, self.parts, self.kept, self.truncated, self.length = pos, [], 0, False, 0
+        self.head = ""
         self.stmt_line, self.routine, self.versioned = self._line_at(pos), "", False
-        self.code_run = lx.code_run(self.syntax, self.delimiter, False)
-        self.mode = _CODE
-        return True
+        self.code_run, self.mode = self.plain_run, _CODE
+        return self._code()
+
+    def _plain_statements(self, pos: int) -> int:
+        """Emit statements that the skip regex carries straight to the delimiter, as long as they
+        follow each other (a dump with one INSERT a row), without a trip through the states."""
+        buf, delimiter, ready, max_chars = self.buf, self.delimiter, self.ready, self.max_chars
+        skip, gap = self.plain_run.match, self.gap_run
+        while pos < len(buf) and buf[pos] in _PLAIN_START:
+            end = skip(buf, pos).end()
+            if not buf.startswith(delimiter, end) or end - pos > max_chars:
+                break
+            ready.append(Statement(buf[pos:end].rstrip(), self._line_at(pos)))
+            pos = gap(buf, end + len(delimiter)).end()
+        return pos
 
     def _client_command(self, pos: int) -> bool | None:
         """Consume a psql meta-command, DELIMITER, GO or / line: True; False if none; None: wait."""
@@ -265,6 +290,7 @@ class _Splitter:
             self.ready.append(Statement(line.rstrip(), self._line_at(pos), meta=True))
         elif self.syntax.client_delimiter and (m := lx.DELIMITER_LINE.match(line)):
             self.delimiter = m.group(1)
+            self._set_syntax(self.syntax)
         elif not ((self.syntax.go_batches and lx.GO_LINE.fullmatch(line))
                   or (self.syntax.slash_blocks and lx.SLASH_LINE.fullmatch(line))):
             return False
@@ -297,7 +323,8 @@ class _Splitter:
         if char == delimiter[0]:
             if len(buf) - pos < len(delimiter) and not self.eof:
                 return False
-            if buf.startswith(delimiter, pos) and not (delimiter == ";" and self._semicolon_inside(pos)):
+            inside = delimiter == ";" and self._semicolon_inside(pos)
+            if buf.startswith(delimiter, pos) and not inside:
                 self._end_statement(pos, pos + len(delimiter))
                 return True
             if len(delimiter) == 1:
@@ -378,6 +405,8 @@ class _Splitter:
             return False
         if kind == _VERSIONED:  # /*!50001 CREATE ... */: the inside is SQL, the wrapper is cut out
             end = lx.VERSIONED_OPEN.match(self.buf, pos).end()
+            if end == len(self.buf) and not self.eof:
+                return False  # the version number may go on in the next chunk
             self._commit(pos)
             self.seg = self.pos = end
             self._set_versioned(True)
@@ -406,10 +435,11 @@ class _Splitter:
 
     def _routine(self, pos: int) -> str:
         """'go', 'slash', 'depth' or 'none': how this statement's routine body ends (cached)."""
+        first = self.buf[self.seg]
+        if self.routine == "" and not self.head and first.isalpha() and first not in "CcAaDdBb":
+            self.routine = "none"  # a routine starts with CREATE, ALTER, DECLARE or BEGIN
         if self.routine == "":
-            head = self.parts[0] if self.parts else ""
-            if len(head) < _HEAD_CHARS:
-                head = "".join(self.parts) + self.buf[self.seg:min(pos, self.seg + _HEAD_CHARS)]
+            head = self.head + self.buf[self.seg:min(pos, self.seg + _HEAD_CHARS)]
             self.routine = lx.routine_kind(head[:_HEAD_CHARS], self.syntax) or "none"
         return self.routine
 
@@ -451,6 +481,8 @@ class _Splitter:
     def _commit(self, end: int) -> None:
         """Move buf[seg:end] into the statement's parts, keeping at most max_chars in all."""
         self.length += max(end - self.seg, 0)
+        if len(self.head) < _HEAD_CHARS:
+            self.head += self.buf[self.seg:min(end, self.seg + _HEAD_CHARS - len(self.head))]
         if not self.truncated and end > self.seg:
             piece = self.buf[self.seg:end]
             room = self.max_chars - self.kept
@@ -461,86 +493,40 @@ class _Splitter:
         self.seg = end
 
     def _end_statement(self, end: int, resume: int) -> None:
-        self._commit(end)
-        sql = "".join(self.parts).strip()
+        if self.parts or end - self.seg > self.max_chars:
+            self._commit(end)
+            sql = "".join(self.parts).strip()
+        else:  # the whole statement is in the buffer: no copy into parts
+            sql = self.buf[self.seg:end].strip()
         self.seg, self.parts, self.mode, self.pos = -1, [], _BETWEEN, resume
         if self.versioned:
             self._set_versioned(False)
         if not sql:
             return
         statement = Statement(sql, self.stmt_line, truncated=self.truncated)
-        head = sql[:4].upper()
+        head = sql[:4].upper() if sql[0] in "CcSs" else ""
         if head == "COPY" and not self.truncated and (m := lx.COPY_FROM_STDIN.match(sql)):
             csv_format = re.search(r"\bCSV\b", m.group(1), re.I) is not None
-            self.copy, self.mode = _CopyBlock(statement, csv_format, []), _COPY
+            self.copy = lx.CopyData(csv_format, self.max_copy_rows, self.max_chars)
+            self.copy_statement, self.mode = statement, _COPY
         else:
             self.ready.append(statement)
         if head.startswith("SET") and self.syntax.e_strings:  # PostgreSQL: '\' escapes when off
-            m = re.match(r"SET\s+(?:SESSION\s+)?standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)",
-                         sql, re.I)
+            m = _CONFORMING_STRINGS.match(sql)
             if m:
-                self._set_syntax(replace(self.syntax, backslash_escapes=m.group(1).lower() == "off"))
+                off = m.group(1).lower() == "off"
+                self._set_syntax(replace(self.syntax, backslash_escapes=off))
 
     # -- COPY ... FROM stdin data ------------------------------------------------------------
     def _copy(self) -> bool:
-        block, buf, pos = self.copy, self.buf, self.pos
-        if not block.started or block.in_long_line:
-            end = buf.find("\n", pos)
-            if end < 0:
-                self.pos = len(buf)
-                return False
-            block.started, block.in_long_line, self.pos = True, False, end + 1
-            return True
-        if len(block.rows) < self.max_copy_rows:
-            return self._copy_keep_row(block, buf, pos)
-        return self._copy_count_rows(block, buf, pos)
-
-    def _copy_keep_row(self, block: _CopyBlock, buf: str, pos: int) -> bool:
-        end = buf.find("\n", pos)
-        if end < 0:
-            if not self.eof:
-                if len(buf) - pos > self.max_chars:  # a row too long to keep: count it only
-                    block.count, block.in_long_line, self.pos = block.count + 1, True, len(buf)
-                return False
-            if pos >= len(buf):
-                return False
-            end = len(buf)
-        line, self.pos = buf[pos:end], end + 1
-        if line == "\\.":  # the end-of-data marker (COPY text format)
+        self.pos, progressed = self.copy.consume(self.buf, self.pos, self.eof)
+        if self.copy.done:
             self._finish_copy()
-        elif end - pos > self.max_chars:  # too long to keep, however it was read
-            block.count += 1
-        else:
-            block.rows.append(lx.copy_row(line, block.csv_format))
-            block.count += 1
-        return True
-
-    def _copy_count_rows(self, block: _CopyBlock, buf: str, pos: int) -> bool:
-        n = len(buf)
-        if buf.startswith("\\.", pos) and (buf.startswith("\\.\n", pos) or (self.eof and n == pos + 2)):
-            self.pos = pos + 3
-            self._finish_copy()
-            return True
-        marker = buf.find("\n\\.\n", pos)
-        if marker >= 0:
-            block.count += buf.count("\n", pos, marker + 1)
-            self.pos = marker + 1
-            return True
-        last = buf.rfind("\n", pos)
-        if last >= 0:
-            block.count += buf.count("\n", pos, last + 1)
-            self.pos = last + 1
-            return True
-        if self.eof or n - pos >= 3:  # a partial line that cannot be "\." any more
-            if pos < n and buf[pos:] != "\\.":
-                block.count, block.in_long_line, self.pos = block.count + 1, True, n
-            return False
-        return False
+        return progressed
 
     def _finish_copy(self) -> None:
-        block = self.copy
-        self.ready.append(replace(block.statement, copy_rows=tuple(block.rows),
-                                  copy_row_count=block.count))
+        self.ready.append(replace(self.copy_statement, copy_rows=tuple(self.copy.rows),
+                                  copy_row_count=self.copy.count))
         self.copy, self.mode = None, _BETWEEN
 
     def _finish_at_eof(self) -> None:
