@@ -19,7 +19,7 @@ from typing import Any
 
 from scanner.baseline import Baseline, assign_fingerprints, mark_against_baseline
 from scanner.config import Config
-from scanner.discover import SourceFile, discover
+from scanner.discover import DEFAULT_MAX_SIZE, SourceFile, discover
 from scanner.finding import ErrorRecord, Finding, InputRecord, ScanWarning, SkipRecord, Suppression
 from scanner.inventory import inventory_entries
 from scanner.parsers import ParseError, build_model, streams
@@ -80,7 +80,7 @@ class InputJob:
 
     rules: tuple[Rule, ...]
     inline_ignores: bool = True
-    max_file_size: int = 5 * 1024 * 1024
+    max_file_size: int = DEFAULT_MAX_SIZE
     settings: ParserSettings = ParserSettings()
 
 
