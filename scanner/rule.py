@@ -73,7 +73,7 @@ class Option:
 class RuleContext:
     """What a rule may know about the input it is checking, besides the model itself."""
 
-    path: str
+    path: str | None  # None for a live database: findings there are located by object
     kind: str
     text: str
     options: dict[str, Any] = field(default_factory=dict)
@@ -174,7 +174,7 @@ class Rule:
         """
         location = Location(
             path=ctx.path,
-            line=line,
+            line=line or None,  # 0 means "no line" (a live server's setting has none)
             column=column,
             end_line=end_line,
             end_column=end_column,
@@ -267,7 +267,7 @@ class SchemaRule(Rule):
 
     abstract = True
     model = "schema"
-    kinds = frozenset({"sql", "python", "sqlite"})
+    kinds = frozenset({"sql", "python", "sqlite", "database"})  # "database": a live server
 
     def check(self, model: Any, ctx: RuleContext) -> Iterator[Finding]:
         for table, column in model.columns():

@@ -21,7 +21,7 @@ class ParserSettings:
 
 @dataclass
 class InputSource:
-    path: str  # relative to the scan root
+    path: str | None  # relative to the scan root; None for a live database
     kind: str
     abspath: str | None = None  # None for in-memory inputs (rule examples, tests)
     encoding: str = "utf-8"
