@@ -12,6 +12,8 @@ not. Samples never leave this module unmasked.
 
 from __future__ import annotations
 
+import bisect
+
 import os
 import re
 from dataclasses import dataclass
@@ -135,9 +137,8 @@ def _presidio_verdict(name, comment, values, lex, hint, decided) -> ValueVerdict
     context = tokenize(name, lex["tokens.keep_alnum"]) + [name.lower()] + ([comment] if comment else [])
     counts: dict[str, list[tuple[str, str]]] = {}  # category -> [(entity, value)]
     embedded = 0
-    for value in values:
-        results = [r for r in engine.analyze(text=value, language="en", context=context)
-                   if r.score >= _min_score(r.entity_type, value)]
+    for value, found in zip(values, _analyse_each(engine, values, context)):
+        results = [r for r in found if r.score >= _min_score(r.entity_type, value)]
         whole = [r.entity_type for r in results if r.entity_type in ENTITIES
                  and (r.end - r.start) >= 0.9 * len(value)]
         if whole:
@@ -163,6 +164,26 @@ def _presidio_verdict(name, comment, values, lex, hint, decided) -> ValueVerdict
                             Confidence.MEDIUM, "", embedded)
     return ValueVerdict(None, readable, n, f"{readable}/{n} samples validate as personal data",
                         readable_pii=readable)
+
+
+# Values are analysed in one presidio call per column: the per-call overhead (recognizer
+# loop, context enhancement) dominated live scans, 0.5 ms per value. A blank line between values
+# keeps every recognizer's match inside one value (none of their patterns spans an empty line).
+_SEPARATOR = "\n\n"
+
+
+def _analyse_each(engine, values: list[str], context: list[str]) -> list[list]:
+    """Presidio results per value, from one analysis of all of them joined."""
+    starts, position = [], 0
+    for value in values:
+        starts.append(position)
+        position += len(value) + len(_SEPARATOR)
+    found: list[list] = [[] for _ in values]
+    for result in engine.analyze(text=_SEPARATOR.join(values), language="en", context=context):
+        index = bisect.bisect_right(starts, result.start) - 1
+        if index >= 0 and result.end <= starts[index] + len(values[index]):
+            found[index].append(result)
+    return found
 
 
 def _masked_digits(hits: list[str], hint: str | None) -> tuple[str, str]:
