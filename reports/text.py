@@ -162,8 +162,10 @@ def _inventory_section(items: list[dict], ui: Mapping[str, str]) -> list[str]:
         if item["location"].get("line"):
             where += f":{item['location']['line']}"
         sensitivity = ui.get(f"sens_{item['sensitivity']}", item["sensitivity"])
+        # A live database's column has no file: its object already says where it is.
+        details = "; ".join(part for part in (where, item.get("evidence", "")) if part)
         lines.append(f"  {item['object']}  {item.get('label') or item['category']} [{sensitivity}]"
-                     f"  {item['protected']}  ({where}; {item.get('evidence', '')})")
+                     f"  {item['protected']}  ({details})")
     return lines
 
 

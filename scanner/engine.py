@@ -307,6 +307,8 @@ def _snapshot_outcomes(snap: LiveSnapshot, request: ScanRequest) -> list[InputOu
         model = getattr(snap, attr)
         if model is None:
             continue
+        if attr == "schema" and snap.engine == "sqlite":
+            kind = "sqlite"  # judged as a SQLite file is: no grants or roles to check
         kind = kind or model.family
         source = InputSource(path=None, kind=kind, settings=ParserSettings())
         prebuilt = {"schema": model} if attr == "schema" else {"config": model}

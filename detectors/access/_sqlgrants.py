@@ -7,6 +7,10 @@ from scanner.finding import Finding
 from scanner.model.schema import Role
 from scanner.rule import Option, Rule, RuleContext
 
+# Grants and roles live only in SQL dumps and live servers. Python ORM files and SQLite
+# databases have none, so reading them must not count as having checked access control.
+GRANT_SOURCES = frozenset({"sql", "database"})
+
 # PostgreSQL roles that are administrators or replication by design; MySQL built-in accounts.
 ADMIN_ROLES = ("postgres", "replicator", "repl", "replication", "rdsadmin", "rds_superuser",
                "azure_superuser", "cloudsqlsuperuser", "root", "mysql.sys", "mysql.session",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from detectors.access._sqlgrants import role_finding
+from detectors.access._sqlgrants import GRANT_SOURCES, role_finding
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import SchemaModel
 from scanner.rule import Example, RuleContext, SchemaRule
@@ -28,6 +28,7 @@ class EmptyPasswordUser(SchemaRule):
     id = "DP408"
     name = "empty-password-user"
     clauses = ("3.3.5",)
+    kinds = GRANT_SOURCES
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     remediation = (

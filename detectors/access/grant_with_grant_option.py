@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from detectors.access._sqlgrants import ADMIN_OPTION, grant_finding, is_admin
+from detectors.access._sqlgrants import ADMIN_OPTION, GRANT_SOURCES, grant_finding, is_admin
 from scanner.enrich.access import effective_grants
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import SchemaModel
@@ -24,6 +24,7 @@ class GrantWithGrantOption(SchemaRule):
     id = "DP403"
     name = "grant-with-grant-option"
     clauses = ("3.3.5",)
+    kinds = GRANT_SOURCES
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     remediation = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from detectors.access._sqlgrants import role_finding
+from detectors.access._sqlgrants import GRANT_SOURCES, role_finding
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import SchemaModel
 from scanner.rule import Example, RuleContext, SchemaRule
@@ -23,6 +23,7 @@ class LegacyAuthPlugin(SchemaRule):
     id = "DP409"
     name = "legacy-auth-plugin"
     clauses = ("3.3.5",)
+    kinds = GRANT_SOURCES
     severity = Severity.LOW  # mysql_native_password; mysql_old_password: medium
     confidence = Confidence.HIGH
     remediation = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from detectors.access._sqlgrants import ADMIN_OPTION, is_admin, role_finding
+from detectors.access._sqlgrants import ADMIN_OPTION, GRANT_SOURCES, is_admin, role_finding
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import SchemaModel
 from scanner.rule import Example, Option, RuleContext, SchemaRule
@@ -22,6 +22,7 @@ class LoginWithoutExpiry(SchemaRule):
     id = "DP410"
     name = "login-without-expiry"
     clauses = ("3.3.5",)
+    kinds = GRANT_SOURCES
     severity = Severity.LOW
     confidence = Confidence.MEDIUM
     remediation = (

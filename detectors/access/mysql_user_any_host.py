@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from detectors.access._sqlgrants import role_finding
+from detectors.access._sqlgrants import GRANT_SOURCES, role_finding
 from scanner.enrich.access import account_host
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import SchemaModel
@@ -26,6 +26,7 @@ class MysqlUserAnyHost(SchemaRule):
     id = "DP407"
     name = "mysql-user-any-host"
     clauses = ("3.3.5",)
+    kinds = GRANT_SOURCES
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     remediation = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from detectors.access._sqlgrants import grant_finding
+from detectors.access._sqlgrants import GRANT_SOURCES, grant_finding
 from scanner.enrich.access import effective_grants, is_broad, pii_exposure, tables_reached, worst
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import SchemaModel
@@ -27,6 +27,7 @@ class PublicGrantOnPiiTable(SchemaRule):
     id = "DP401"
     name = "public-grant-on-pii-table"
     clauses = ("3.3.5",)
+    kinds = GRANT_SOURCES
     severity = Severity.HIGH  # sensitive columns; medium for personal, low for none
     confidence = Confidence.HIGH
     remediation = (

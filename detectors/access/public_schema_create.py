@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from detectors.access._sqlgrants import grant_finding
+from detectors.access._sqlgrants import GRANT_SOURCES, grant_finding
 from scanner.enrich.access import effective_grants
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import SchemaModel
@@ -24,6 +24,7 @@ class PublicSchemaCreate(SchemaRule):
     id = "DP405"
     name = "public-schema-create"
     clauses = ("3.3.5",)
+    kinds = GRANT_SOURCES
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     remediation = (

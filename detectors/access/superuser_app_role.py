@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from detectors.access._sqlgrants import ADMIN_OPTION, is_admin, role_finding
+from detectors.access._sqlgrants import ADMIN_OPTION, GRANT_SOURCES, is_admin, role_finding
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import SchemaModel
 from scanner.rule import Example, RuleContext, SchemaRule
@@ -27,6 +27,7 @@ class SuperuserAppRole(SchemaRule):
     id = "DP404"
     name = "superuser-app-role"
     clauses = ("3.3.5",)
+    kinds = GRANT_SOURCES
     severity = Severity.HIGH  # SUPERUSER; the other attributes: medium
     confidence = Confidence.MEDIUM
     remediation = (

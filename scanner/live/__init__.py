@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import import_module
-from urllib.parse import urlsplit
+import re
+from urllib.parse import urlsplit, urlunsplit
 
-from scanner.mask import redact_text
 from scanner.model.config import ConfigDocument
 from scanner.model.schema import SchemaModel
+
+_QUERY_SECRET = re.compile(r"((?:^|&)(?:password|passwd|pwd|sslpassword)=)[^&]*", re.IGNORECASE)
 
 # scheme -> "module:function"; each function is connect(url: str, options: LiveOptions) -> LiveSnapshot
 CONNECTORS: dict[str, str] = {
@@ -69,8 +71,18 @@ class LiveSnapshot:
 
 
 def mask_url(url: str) -> str:
-    """The URL with its password starred, for every output and log."""
-    return redact_text(url)
+    """The URL with its password (and password-like query parameters) starred, for every output
+    and log. Only credentials are touched: a database name with digits in it stays readable."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        userinfo, _, hostinfo = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:****@{hostinfo}"
+    query = _QUERY_SECRET.sub(lambda m: m.group(1) + "****", parts.query)
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url  # nothing secret; urlunsplit would also drop sqlite:///'s empty authority
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def database_identity(url: str) -> str:
