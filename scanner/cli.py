@@ -53,71 +53,64 @@ def cli() -> None:
     Examples:
       dpscan scan .                         scan the current tree, text report on stdout
       dpscan scan src/ --html report.html   also write the audit report
+      dpscan db sqlite:///fixtures/demo/staging.db
+                                            scan a live database (postgresql://, mysql://, sqlite:///)
       dpscan rules                          list the rules and the clauses they cover
       dpscan explain DP201                  what a rule finds, why, and how to fix it
     """
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Format written to --output or stdout.  [default: text]")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the --format output to FILE instead of stdout.")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
-              help="Also write the JSON result to FILE.")
-@click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
-              help="Also write SARIF 2.1.0 (for code-scanning dashboards) to FILE.")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
-              help="Also write the HTML report to FILE.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Exit 1 when an active finding is at or above this severity.  [default: low]")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="Read settings from FILE (.dpscan.toml or pyproject.toml) instead of searching.")
-@click.option("--exclude", multiple=True, metavar="GLOB",
-              help="Skip paths matching GLOB (gitignore syntax); repeatable.")
-@click.option("--select", multiple=True, metavar="RULE",
-              help="Run only these rules (id, name or id prefix such as DP2); repeatable.")
-@click.option("--ignore", multiple=True, metavar="RULE", help="Do not run these rules; repeatable.")
-@click.option("--preview", is_flag=True, help="Also run rules still in preview.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Worker processes; 0 uses every core when the input is large enough.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the text and HTML reports.")
-@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="Known findings (a baseline or an earlier JSON result): only new ones fail the run.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
-              help="Write this run's active findings as a baseline to FILE.")
-@click.option("--no-inline-ignores", is_flag=True,
-              help="Disregard `dpscan: ignore` comments (for audit runs).")
-@click.option("--max-file-size", metavar="SIZE",
-              help="Skip files larger than SIZE; SQL dumps above it are streamed.  [default: 5MiB]")
-@click.option("--dialect", metavar="NAME",
-              help="SQL dialect of dumps (postgres, mysql, sqlite, tsql, oracle); default: detect.")
-@click.option("--max-samples", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Sampled values kept per column for classification.  [default: 200]")
-@click.option("--inventory", is_flag=True,
-              help="Add the personal-information inventory (every classified column) to the text report.")
-@click.option("--quiet", "-q", is_flag=True,
-              help="Print nothing but errors, unless --format asks for stdout output.")
-@click.pass_context
-def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: str | None, **opts: Any) -> None:
-    """Scan files and folders.
+# Options shared by `scan` and `db`, defined once so both commands read and behave alike.
+_SHARED_OPTIONS: dict[str, Any] = {
+    "format": click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+                           help="Format written to --output or stdout.  [default: text]"),
+    "output": click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
+                           help="Write the --format output to FILE instead of stdout."),
+    "json": click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+                         help="Also write the JSON result to FILE."),
+    "sarif": click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+                          help="Also write SARIF 2.1.0 (for code-scanning dashboards) to FILE."),
+    "html": click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+                         help="Also write the HTML report to FILE."),
+    "fail-on": click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+                            help="Exit 1 when an active finding is at or above this severity.  [default: low]"),
+    "config": click.option("--config", "config_file",
+                           type=click.Path(exists=True, dir_okay=False, path_type=str),
+                           help="Read settings from FILE (.dpscan.toml or pyproject.toml) instead of searching."),
+    "select": click.option("--select", multiple=True, metavar="RULE",
+                           help="Run only these rules (id, name or id prefix such as DP2); repeatable."),
+    "ignore": click.option("--ignore", multiple=True, metavar="RULE", help="Do not run these rules; repeatable."),
+    "preview": click.option("--preview", is_flag=True, help="Also run rules still in preview."),
+    "lang": click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                         help="Language of the text and HTML reports."),
+    "baseline": click.option("--baseline", "baseline_file",
+                             type=click.Path(exists=True, dir_okay=False, path_type=str),
+                             help="Known findings (a baseline or an earlier JSON result): only new ones fail the run."),
+    "write-baseline": click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str),
+                                   metavar="FILE", help="Write this run's active findings as a baseline to FILE."),
+    "inventory": click.option("--inventory", is_flag=True,
+                              help="Add the personal-information inventory (every classified column) to the text report."),
+    "quiet": click.option("--quiet", "-q", is_flag=True,
+                          help="Print nothing but errors, unless --format asks for stdout output."),
+}
 
-    Inside a git work tree, .gitignore is honoured; virtual environments, node_modules, build
-    output, binaries and files over the size cap are skipped and listed as skipped.
-    """
-    from scanner.baseline import BaselineError, baseline_document, load_baseline
+
+def _shared(*names: str):
+    """Apply the shared options ``names`` in this order (as they appear in --help)."""
+    def decorate(func):
+        for name in reversed(names):
+            func = _SHARED_OPTIONS[name](func)
+        return func
+    return decorate
+
+
+def _prepare(opts: dict[str, Any]):
+    """Configuration (file + command line), the selected rules and the baseline; exit 2 on error."""
+    from scanner.baseline import BaselineError, load_baseline
     from scanner.config import ConfigError, load_config
-    from scanner.discover import scan_root
-    from scanner.engine import ScanRequest, run_scan
     from scanner.registry import RegistryError, default_registry
     from scanner.ruleset import select_rules
 
-    targets = paths or (".",)
-    for target in targets:
-        if not os.path.lexists(target):
-            raise UsageFailure(f"path does not exist: {target}")
     try:
         config = load_config(opts["config_file"], start=os.getcwd())
         config = _merge_cli_config(config, opts)
@@ -133,7 +126,54 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: st
         raise UsageFailure(str(exc)) from exc
     if not rules:
         raise UsageFailure("no rules selected (check --select/--ignore and the configuration)")
+    return config, rules, baseline
 
+
+def _finish(ctx: click.Context, result, config, *, fmt: str | None, output: str | None,
+            opts: dict[str, Any]) -> None:
+    """Write the outputs and the baseline, then exit 0/1 by --fail-on (every scanning command)."""
+    from scanner.baseline import baseline_document
+
+    data = result.to_dict()
+    _write_outputs(data, fmt=fmt, output=output, opts=opts)
+    if opts["write_baseline"]:
+        _write_file(opts["write_baseline"], json.dumps(baseline_document(data), indent=2) + "\n", opts["quiet"])
+    ctx.exit(EXIT_FINDINGS if result.blocking(config.fail_on) else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@_shared("format", "output", "json", "sarif", "html", "fail-on", "config")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip paths matching GLOB (gitignore syntax); repeatable.")
+@_shared("select", "ignore", "preview")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes; 0 uses every core when the input is large enough.")
+@_shared("lang", "baseline", "write-baseline")
+@click.option("--no-inline-ignores", is_flag=True,
+              help="Disregard `dpscan: ignore` comments (for audit runs).")
+@click.option("--max-file-size", metavar="SIZE",
+              help="Skip files larger than SIZE; SQL dumps above it are streamed.  [default: 5MiB]")
+@click.option("--dialect", metavar="NAME",
+              help="SQL dialect of dumps (postgres, mysql, sqlite, tsql, oracle); default: detect.")
+@click.option("--max-samples", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Sampled values kept per column for classification.  [default: 200]")
+@_shared("inventory", "quiet")
+@click.pass_context
+def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: str | None, **opts: Any) -> None:
+    """Scan files and folders.
+
+    Inside a git work tree, .gitignore is honoured; virtual environments, node_modules, build
+    output, binaries and files over the size cap are skipped and listed as skipped.
+    """
+    from scanner.discover import scan_root
+    from scanner.engine import ScanRequest, run_scan
+
+    targets = paths or (".",)
+    for target in targets:
+        if not os.path.lexists(target):
+            raise UsageFailure(f"path does not exist: {target}")
+    config, rules, baseline = _prepare(opts)
     request = ScanRequest(
         targets=tuple(targets),
         root=scan_root(targets, os.getcwd()),
@@ -145,12 +185,129 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: st
         command=_command_line(ctx),
         lang=opts["lang"],
     )
-    result = run_scan(request)
-    data = result.to_dict()
-    _write_outputs(data, fmt=fmt, output=output, opts=opts)
-    if opts["write_baseline"]:
-        _write_file(opts["write_baseline"], json.dumps(baseline_document(data), indent=2) + "\n", opts["quiet"])
-    ctx.exit(EXIT_FINDINGS if result.blocking(config.fail_on) else EXIT_CLEAN)
+    _finish(ctx, run_scan(request), config, fmt=fmt, output=output, opts=opts)
+
+
+@cli.command("db")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@_shared("format", "output", "json", "sarif", "html", "fail-on", "config")
+@click.option("--schema", "schemas", multiple=True, metavar="GLOB",
+              help="Scan only schemas (MySQL: databases) matching GLOB; repeatable.  [default: all non-system]")
+@click.option("--exclude-schema", "exclude_schemas", multiple=True, metavar="GLOB",
+              help="Skip schemas matching GLOB; repeatable.")
+@click.option("--table", "tables", multiple=True, metavar="GLOB",
+              help="Scan only tables matching GLOB (on schema.table or table); repeatable.")
+@click.option("--exclude-table", "exclude_tables", multiple=True, metavar="GLOB",
+              help="Skip tables matching GLOB; repeatable.")
+@_shared("select", "ignore", "preview")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Databases (and catalog reads) worked on at once.")
+@_shared("lang", "baseline", "write-baseline")
+@click.option("--no-sample", is_flag=True,
+              help="Read no table rows: classify columns by name, type and comment only.")
+@click.option("--max-samples", type=click.IntRange(min=0), default=100, show_default=True, metavar="N",
+              help="Distinct values sampled per column (bounded reads) for classification.")
+@click.option("--password-env", metavar="NAME",
+              help="Read the password from environment variable NAME (PGPASSWORD, MYSQL_PWD and "
+                   "~/.pgpass are honoured as usual).")
+@click.option("--statement-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, metavar="SECONDS", help="Abort any single catalog or sample query after SECONDS.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, metavar="SECONDS", help="Never wait longer than SECONDS for a lock.")
+@_shared("inventory", "quiet")
+@click.pass_context
+def db(ctx: click.Context, urls: tuple[str, ...], fmt: str | None, output: str | None, **opts: Any) -> None:
+    """Scan live databases, read-only, through their catalogs.
+
+    \b
+    URL is postgresql://USER@HOST[:PORT]/DB, mysql:// or mariadb://USER@HOST[:PORT]/DB, or
+    sqlite:///relative/path.db and sqlite:////absolute/path.db. Sessions are read-only with
+    statement and lock timeouts; sampled values are used only to classify columns and never
+    appear in any output. Passwords are masked wherever a URL is shown.
+
+    \b
+    Examples:
+      dpscan db sqlite:///fixtures/demo/staging.db           the bundled demo, no server needed
+      dpscan db postgresql://scanner@db.internal/shop --html report.html
+      dpscan db mysql://scanner@10.0.0.5/shop --password-env SHOP_DB_PASSWORD
+      dpscan db URL --json tonight.json --baseline last-night.json
+    """
+    from scanner.engine import ScanRequest, run_live_scan
+    from scanner.live import mask_url
+
+    options = _live_options(opts)
+    config, rules, baseline = _prepare(opts)
+    snapshots = _take_snapshots(urls, options)
+    request = ScanRequest(
+        targets=tuple(mask_url(url) for url in urls),
+        root=os.getcwd(),
+        config=config,
+        rules=tuple(rules),
+        inline_ignores=False,
+        jobs=opts["jobs"],
+        baseline=baseline,
+        command=_command_line(ctx),
+        lang=opts["lang"],
+    )
+    _finish(ctx, run_live_scan(request, snapshots), config, fmt=fmt, output=output, opts=opts)
+
+
+def _live_options(opts: dict[str, Any]):
+    from scanner.live import LiveOptions
+
+    password = None
+    if opts["password_env"]:
+        password = os.environ.get(opts["password_env"])
+        if password is None:
+            raise UsageFailure(f"--password-env: environment variable {opts['password_env']} is not set")
+    return LiveOptions(
+        schemas=_split_multi(opts["schemas"]),
+        exclude_schemas=_split_multi(opts["exclude_schemas"]),
+        tables=_split_multi(opts["tables"]),
+        exclude_tables=_split_multi(opts["exclude_tables"]),
+        sample=not opts["no_sample"],
+        max_samples=opts["max_samples"],
+        password=password,
+        statement_timeout_ms=round(opts["statement_timeout"] * 1000),
+        lock_timeout_ms=round(opts["lock_timeout"] * 1000),
+        jobs=opts["jobs"],
+    )
+
+
+def _take_snapshots(urls: tuple[str, ...], options) -> list:
+    """One snapshot per URL, in the order given; any database that cannot be read is exit 2."""
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+    from urllib.parse import urlsplit
+
+    from scanner.live import LiveError, mask_url, scheme_of, take_snapshot
+
+    def one(url: str):
+        url_options = options
+        # PyMySQL does not read MYSQL_PWD as the mysql client does: honour it here (libpq reads
+        # PGPASSWORD and ~/.pgpass itself).
+        if (scheme_of(url) in ("mysql", "mariadb") and options.password is None
+                and urlsplit(url).password is None and os.environ.get("MYSQL_PWD")):
+            url_options = replace(options, password=os.environ["MYSQL_PWD"])
+        try:
+            return take_snapshot(url, url_options)
+        except LiveError as exc:
+            raise UsageFailure(_scrub(str(exc), url_options.password)) from None
+        except ImportError as exc:
+            raise UsageFailure(_scrub(
+                f"{scheme_of(url)}:// databases cannot be scanned here ({mask_url(url)}): {exc}",
+                url_options.password)) from None
+
+    if options.jobs > 1 and len(urls) > 1:
+        with ThreadPoolExecutor(max_workers=min(options.jobs, len(urls))) as pool:
+            return list(pool.map(one, urls))
+    return [one(url) for url in urls]
+
+
+def _scrub(message: str, password: str | None) -> str:
+    """A driver's message with URL passwords (and the --password-env value) masked."""
+    message = redact_text(message)
+    return message.replace(password, "****") if password else message
 
 
 def _merge_cli_config(config, opts: dict[str, Any]):
@@ -158,14 +315,14 @@ def _merge_cli_config(config, opts: dict[str, Any]):
 
     from scanner.config import parse_dialect, parse_size
 
-    changes: dict[str, Any] = {"exclude": config.exclude + tuple(opts["exclude"])}
+    changes: dict[str, Any] = {"exclude": config.exclude + tuple(opts.get("exclude", ()))}
     if opts["fail_on"]:
         changes["fail_on"] = Severity(opts["fail_on"])
-    if opts["max_file_size"]:
+    if opts.get("max_file_size"):
         changes["max_file_size"] = parse_size(opts["max_file_size"], "--max-file-size")
-    if opts["dialect"]:
+    if opts.get("dialect"):
         changes["dialect"] = parse_dialect(opts["dialect"], "--dialect")
-    if opts["max_samples"] is not None:
+    if opts.get("max_samples") is not None:
         changes["max_samples"] = opts["max_samples"]
     return replace(config, **changes)
 
