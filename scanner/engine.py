@@ -326,6 +326,11 @@ def _snapshot_outcomes(snap: LiveSnapshot, request: ScanRequest) -> list[InputOu
     first = outcomes[0] if outcomes else InputOutcome()
     first.input = InputRecord(snap.url, f"{snap.engine}-live", digest, "live")
     first.errors.extend(ErrorRecord(snap.url, f"{obj}: {message}", "database") for obj, message in snap.errors)
+    if snap.errors:
+        # Something in this database could not be read (a table that timed out, a catalog the
+        # role may not see): what its rules concluded covers only part of it -- partial, not clean.
+        for outcome in outcomes:
+            outcome.checked = dict.fromkeys(outcome.checked, False)
     first.warnings.extend(ScanWarning(note, snap.url) for note in snap.notes)
     if not outcomes:
         outcomes.append(first)

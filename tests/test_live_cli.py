@@ -205,3 +205,23 @@ def test_staging_database_is_rebuilt_byte_for_byte(tmp_path):
     spec.loader.exec_module(module)
     module.build_staging(tmp_path / "staging.db")
     assert (tmp_path / "staging.db").read_bytes() == STAGING.read_bytes()
+
+
+def test_an_unreadable_part_of_a_database_makes_its_clauses_partial(tmp_path):
+    from scanner.config import Config
+    from scanner.engine import ScanRequest, run_live_scan
+    from scanner.live import LiveOptions, take_snapshot
+    from scanner.registry import default_registry
+
+    db = tmp_path / "shop.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE product (id INTEGER PRIMARY KEY, sku TEXT, price REAL)")
+    snap = take_snapshot(f"sqlite:///{db}", LiveOptions())
+    request = ScanRequest(targets=(snap.url,), root=".", config=Config(),
+                          rules=tuple(rule() for rule in default_registry().all()))
+    clean = {c.id: c.status for c in run_live_scan(request, [snap]).clauses}
+    assert clean["3.3.2"] == "clean"
+    snap.errors.append(("main.product", "sampling timed out: not classified by values"))
+    result = run_live_scan(request, [snap]).to_dict()
+    assert {c["id"]: c["status"] for c in result["clauses"]}["3.3.2"] == "partial"
+    assert result["scan"]["errors"][0]["message"].startswith("main.product: sampling timed out")
