@@ -312,5 +312,8 @@ class ConfigRule(Rule):
     def directive_finding(self, ctx: RuleContext, directive: Any, **kwargs: Any) -> Finding:
         context = " > ".join(directive.context)
         kwargs.setdefault("key", f"{context}:{directive.key}".lower())
+        if ctx.path is None:
+            # A live server's setting has no file line: its object names the setting itself.
+            kwargs.setdefault("object", f"{ctx.kind}:{' > '.join((*directive.context, directive.name))}")
         kwargs.setdefault("object", f"{ctx.kind}:{context}" if context else None)
         return self.finding(ctx, line=directive.line, column=directive.column, **kwargs)
