@@ -1,8 +1,8 @@
-"""Build the bundled demo databases, synthetic and deterministic:
+"""Build fixtures/demo/staging.db, the bundled demo database, synthetic and deterministic.
 
-- fixtures/sqlite/demo_shop.sqlite: found by `dpscan scan fixtures/` (the SQLite-file front end);
-- fixtures/demo/staging.db: a fictional shop's staging database, the embedded default for
-  `dpscan db sqlite:///fixtures/demo/staging.db` (the live front end, no server needed).
+It is a fictional shop's staging database: the embedded default of
+`dpscan db sqlite:///fixtures/demo/staging.db` (no server needed), and a database file that
+`dpscan scan fixtures/` finds in the tree and reads through the same SQLite front end.
 
 Fake people only: resident ID numbers carry a valid GB 11643 check digit and a real birth date,
 bank cards a valid Luhn digit, e-mail addresses use example domains. Re-run after changing it:
@@ -18,7 +18,6 @@ import sqlite3
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "fixtures" / "sqlite" / "demo_shop.sqlite"
 STAGING = ROOT / "fixtures" / "demo" / "staging.db"
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _SURNAMES = "王李张刘陈杨赵黄周吴"
@@ -35,41 +34,6 @@ def bank_card(rng: random.Random) -> str:
     digits = [int(d) for d in "622202" + "".join(str(rng.randint(0, 9)) for _ in range(12))]
     total = sum(d if i % 2 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(reversed(digits)))
     return "".join(map(str, digits)) + str((10 - total % 10) % 10)
-
-
-def build(path: Path) -> None:
-    rng = random.Random(20261128)
-    path.unlink(missing_ok=True)
-    with sqlite3.connect(path) as db:
-        db.executescript("""
-            CREATE TABLE customer (
-                id INTEGER PRIMARY KEY,
-                full_name TEXT NOT NULL,
-                id_card_no TEXT,
-                mobile TEXT,
-                email TEXT,
-                bank_card TEXT,
-                password TEXT,
-                vip_level INTEGER
-            );
-            CREATE TABLE product (id INTEGER PRIMARY KEY, name TEXT, sku TEXT, price REAL);
-            CREATE TABLE login_event (id INTEGER PRIMARY KEY, customer_id INTEGER, ref_value TEXT,
-                                      happened_at TEXT);
-        """)
-        for i in range(1, 41):
-            name = rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(_GIVEN)
-            password = hashlib.md5(f"pw-{i}".encode()).hexdigest()  # the weakness on purpose: MD5
-            db.execute("INSERT INTO customer VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
-                i, name, resident_id(rng), f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
-                f"user{i}@example.cn", bank_card(rng), password, rng.randint(0, 5)))
-            db.execute("INSERT INTO product VALUES (?, ?, ?, ?)",
-                       (i, f"商品{i}", f"SKU-{i:05d}", round(rng.uniform(1, 500), 2)))
-            # ref_value: a column whose name says nothing, holding mobile numbers
-            db.execute("INSERT INTO login_event VALUES (?, ?, ?, ?)",
-                       (i, i, f"13{rng.randint(0, 999999999):09d}", f"2026-11-{(i % 28) + 1:02d}T08:00:00"))
-    # VACUUM gives a byte-stable file for the same content.
-    with sqlite3.connect(path) as db:
-        db.execute("VACUUM")
 
 
 def build_staging(path: Path) -> None:
@@ -127,7 +91,5 @@ def build_staging(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    build(TARGET)
-    print(f"wrote {TARGET}")
     build_staging(STAGING)
     print(f"wrote {STAGING}")

@@ -9,16 +9,13 @@ from scanner.parsers.source import InputSource, ParserSettings
 from scanner.parsers.sqlite_db import parse_sqlite
 
 from .conftest import FIXTURES, run_cli, write
+from .test_live_cli import STAGING_EXPECTED
 
-DEMO = FIXTURES / "sqlite" / "demo_shop.sqlite"
+DEMO = FIXTURES / "demo" / "staging.db"
 
-# What the bundled demo database must produce. A binary file cannot carry expect: comments, so
-# its expectations live here, as an exact set like the annotation harness uses.
-DEMO_EXPECTED = {
-    ("DP101", "customer.full_name"), ("DP101", "customer.id_card_no"), ("DP101", "customer.mobile"),
-    ("DP101", "customer.email"), ("DP101", "customer.bank_card"), ("DP102", "customer.password"),
-    ("DP101", "login_event.ref_value"),
-}
+# What the bundled demo database must produce when found in a tree; the same set as `dpscan db`
+# gives for it. A binary file cannot carry expect: comments, so its expectations live here.
+DEMO_EXPECTED = STAGING_EXPECTED
 
 
 def test_demo_database_findings_are_exact(tmp_path):
