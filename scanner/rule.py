@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from scanner.finding import Confidence, Finding, Location, Severity
 from scanner.mask import redact_text
 from scanner.parsers.text import source_lines
+from scanner.rule_text import rule_text
 
 _ID_RE = re.compile(r"^DP\d{3}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -148,6 +149,20 @@ class Rule:
         parts = inspect.getdoc(cls).split("\n", 1)
         return parts[1].strip() if len(parts) > 1 else ""
 
+    @classmethod
+    def summary_for(cls, lang: str = "en") -> str:
+        """The one-line summary in ``lang`` ("en" or "zh"), falling back to English."""
+        if lang != "en":
+            return rule_text(cls.id, lang, "summary") or cls.summary()
+        return cls.summary()
+
+    @classmethod
+    def remediation_for(cls, lang: str = "en") -> str:
+        """The remediation in ``lang`` ("en" or "zh"), falling back to English."""
+        if lang != "en":
+            return rule_text(cls.id, lang, "remediation") or cls.remediation
+        return cls.remediation
+
     # -- what subclasses implement and call ----------------------------------------------------
     def check(self, model: Any, ctx: RuleContext) -> Iterator[Finding]:
         raise NotImplementedError
@@ -204,6 +219,8 @@ class Rule:
             "severity": cls.severity.value,
             "confidence": cls.confidence.value,
             "remediation": cls.remediation,
+            "summary_zh": rule_text(cls.id, "zh", "summary"),
+            "remediation_zh": rule_text(cls.id, "zh", "remediation"),
             "references": list(cls.references),
             "aliases": list(cls.aliases),
             "status": cls.status.value,
