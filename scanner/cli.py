@@ -81,8 +81,13 @@ _SHARED_OPTIONS: dict[str, Any] = {
                            help="Run only these rules (id, name or id prefix such as DP2); repeatable."),
     "ignore": click.option("--ignore", multiple=True, metavar="RULE", help="Do not run these rules; repeatable."),
     "preview": click.option("--preview", is_flag=True, help="Also run rules still in preview."),
-    "lang": click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    "lang": click.option("--lang", type=click.Choice(["en", "zh"]), default=lambda: _locale_lang(),
+                         show_default="zh if LC_ALL/LANG starts with zh, else en",
                          help="Language of the text and HTML reports."),
+    "org": click.option("--org", metavar="NAME", default=None,
+                        help="Organisation named on the cover of the HTML report."),
+    "commitment-id": click.option("--commitment-id", metavar="ID", default=None,
+                                  help="Commitment-letter number shown on the cover of the HTML report."),
     "baseline": click.option("--baseline", "baseline_file",
                              type=click.Path(exists=True, dir_okay=False, path_type=str),
                              help="Known findings (a baseline or an earlier JSON result): only new ones fail the run."),
@@ -93,6 +98,12 @@ _SHARED_OPTIONS: dict[str, Any] = {
     "quiet": click.option("--quiet", "-q", is_flag=True,
                           help="Print nothing but errors, unless --format asks for stdout output."),
 }
+
+
+def _locale_lang() -> str:
+    """The default --lang: Chinese when the locale (LC_ALL, else LANG) is a zh one, else English."""
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if locale.lower().startswith("zh") else "en"
 
 
 def _shared(*names: str):
@@ -134,6 +145,8 @@ def _finish(ctx: click.Context, result, config, *, fmt: str | None, output: str 
     """Write the outputs and the baseline, then exit 0/1 by --fail-on (every scanning command)."""
     from scanner.baseline import baseline_document
 
+    result.org = opts.get("org") or None
+    result.commitment_id = opts.get("commitment_id") or None
     data = result.to_dict()
     _write_outputs(data, fmt=fmt, output=output, opts=opts)
     if opts["write_baseline"]:
@@ -149,7 +162,7 @@ def _finish(ctx: click.Context, result, config, *, fmt: str | None, output: str 
 @_shared("select", "ignore", "preview")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes; 0 uses every core when the input is large enough.")
-@_shared("lang", "baseline", "write-baseline")
+@_shared("lang", "org", "commitment-id", "baseline", "write-baseline")
 @click.option("--no-inline-ignores", is_flag=True,
               help="Disregard `dpscan: ignore` comments (for audit runs).")
 @click.option("--max-file-size", metavar="SIZE",
@@ -202,7 +215,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: st
 @_shared("select", "ignore", "preview")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Databases (and catalog reads) worked on at once.")
-@_shared("lang", "baseline", "write-baseline")
+@_shared("lang", "org", "commitment-id", "baseline", "write-baseline")
 @click.option("--no-sample", is_flag=True,
               help="Read no table rows: classify columns by name, type and comment only.")
 @click.option("--max-samples", type=click.IntRange(min=0), default=100, show_default=True, metavar="N",
@@ -397,7 +410,7 @@ def explain(rule: str, lang: str) -> None:
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE")
 @click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@_shared("lang")
 @click.option("--quiet", "-q", is_flag=True)
 def report(result_file: str, fmt: str | None, output: str | None, **opts: Any) -> None:
     """Render a saved JSON result again (for example as HTML)."""

@@ -8,6 +8,8 @@ not be parsed it is ``partial`` (unless there are findings, which always show).
 
 from __future__ import annotations
 
+import os
+import subprocess
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +55,9 @@ class ScanResult:
     clauses: list[ClauseStatus]
     fixed: int | None = None  # baseline entries no longer found; None without a baseline
     inventory: list[dict[str, Any]] = field(default_factory=list)
+    # Report metadata given on the command line (--org, --commitment-id); recorded, never judged.
+    org: str | None = None
+    commitment_id: str | None = None
 
     @classmethod
     def assemble(cls, *, request: ScanRequest, checked: dict[str, list[bool]], **parts: Any) -> ScanResult:
@@ -94,6 +99,14 @@ class ScanResult:
             "skipped": [_drop_none(vars_of(s)) for s in self.skipped],
             "warnings": [_drop_none(vars_of(w)) for w in self.warnings],
         }
+        if self.org:
+            scan["org"] = self.org
+        if self.commitment_id:
+            scan["commitment_id"] = self.commitment_id
+        git = _git_info(req)
+        if git:
+            scan["git"] = git
+        scan["policy"] = _policy(req)
         if req.baseline is not None:
             scan["baseline"] = {
                 "path": req.baseline.path,
@@ -170,6 +183,57 @@ def clause_statuses(
 def _inputs_checked(covering: list, checked: dict[str, list[bool]]) -> int:
     # Rules covering one clause usually read the same inputs; the busiest rule is a fair count.
     return max((sum(checked.get(r.id, [])) for r in covering), default=0)
+
+
+POLICY_OPTIONS = ("tls_profile", "min_aes_key_bits")
+
+
+def _policy(request: ScanRequest) -> dict[str, Any]:
+    """The settings in force that change what counts as a finding: the threshold, the sample cap,
+    and each policy option as the rules that declare it have it (rule id -> value)."""
+    policy: dict[str, Any] = {
+        "fail_on": request.config.fail_on.value,
+        "max_samples": request.config.max_samples,
+    }
+    for option in POLICY_OPTIONS:
+        values = {
+            rule.id: rule.settings[option]
+            for rule in request.rules
+            if option in getattr(rule, "settings", {})
+        }
+        if values:
+            policy[option] = dict(sorted(values.items()))
+    return policy
+
+
+def _git_info(request: ScanRequest) -> dict[str, str] | None:
+    """Commit and branch of the scanned tree, when the targets are paths in a git work tree."""
+    if not request.targets or any("://" in t for t in request.targets):
+        return None  # database URLs: no work tree was scanned
+    first = os.path.abspath(request.targets[0])
+    root = first if os.path.isdir(first) else os.path.dirname(first)
+    if not os.path.isdir(root):
+        return None
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", root, *args], capture_output=True, text=True, timeout=5, check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    if git("rev-parse", "--is-inside-work-tree") != "true":
+        return None
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return None  # a work tree without a commit yet
+    info = {"commit": commit}
+    branch = git("rev-parse", "--abbrev-ref", "HEAD")
+    if branch and branch != "HEAD":  # "HEAD": detached, no branch to name
+        info["branch"] = branch
+    return info
 
 
 def _input_dict(record: InputRecord) -> dict[str, Any]:
