@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports.messages import MESSAGES, messages
+from reports.messages import MESSAGES, localized_findings, messages
 from scanner.clauses import Catalog, load_catalog
 
 TEMPLATE = "report.html.j2"
@@ -56,7 +56,7 @@ def render_html(result: dict, *, rules: list[dict], lang: str = "en") -> str:
     ui = messages(lang)
     catalog = load_catalog()
     rules_by_id = {rule["id"]: _localised_rule(rule, lang) for rule in rules}
-    findings = _finding_views(result.get("findings", []), rules_by_id, ui)
+    findings = _finding_views(localized_findings(result.get("findings", []), lang), rules_by_id, ui)
     scan = result.get("scan", {})
     scan_view = _scan_view(scan, result.get("tool", {}))
     clause_entries = result.get("clauses", []) or [{"id": cid, "status": "not_assessed"} for cid in catalog.ids()]

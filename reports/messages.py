@@ -295,6 +295,13 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 
 
+def localized_findings(findings: list[dict], lang: str) -> list[dict]:
+    """Findings whose ``message`` is in the report's language (Chinese where the rule gave one)."""
+    if lang != "zh":
+        return findings
+    return [{**f, "message": f.get("message_zh") or f["message"]} for f in findings]
+
+
 def messages(lang: str) -> Mapping[str, str]:
     """The UI strings for ``lang``; anything but "zh" gets English (the catalog does the same)."""
     return MESSAGES["zh" if lang == "zh" else "en"]

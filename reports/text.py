@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import click
 
-from reports.messages import messages
+from reports.messages import localized_findings, messages
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 SEVERITY_STYLE = {
@@ -37,7 +37,7 @@ def render_text(
     style = _Styler(color)
     scan = result.get("scan", {})
     sections = [
-        _findings_section(result.get("findings", []), style),
+        _findings_section(localized_findings(result.get("findings", []), lang), style),
         _errors_section(scan.get("errors", []), ui),
         _warnings_section(scan.get("warnings", []), ui),
         [_skipped_line(scan.get("skipped", []), ui)],

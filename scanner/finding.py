@@ -79,6 +79,7 @@ class Finding:
     message: str  # names the object; never contains a raw personal value or secret
     location: Location
     evidence: str = ""  # always produced by scanner.mask
+    message_zh: str = ""  # the message in Chinese, for --lang zh reports ("" = English only)
     # Structural identity chosen by the rule (e.g. "requests.get:verify"): part of the fingerprint,
     # so it must never be a personal value or a secret.
     key: str = ""

@@ -152,6 +152,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "fingerprint": f.fingerprint,
         "suppressed": f.suppressed,
     }
+    if f.message_zh:
+        out["message_zh"] = f.message_zh
     if f.suppression is not None:
         out["suppression"] = {"kind": f.suppression.kind, "reason": f.suppression.reason}
     if f.baseline is not None:

@@ -177,6 +177,7 @@ class Rule:
         end_column: int | None = None,
         object: str | None = None,  # noqa: A002 - the JSON field is called "object"
         message: str,
+        message_zh: str = "",
         key: str = "",
         evidence: str | None = None,
         severity: Severity | None = None,
@@ -202,6 +203,7 @@ class Rule:
             severity=severity or self.severity,
             confidence=confidence or self.confidence,
             message=message,
+            message_zh=message_zh,
             location=location,
             evidence=shown,
             key=key,
