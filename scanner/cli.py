@@ -145,8 +145,9 @@ def _finish(ctx: click.Context, result, config, *, fmt: str | None, output: str 
     """Write the outputs and the baseline, then exit 0/1 by --fail-on (every scanning command)."""
     from scanner.baseline import baseline_document
 
-    result.org = opts.get("org") or None
-    result.commitment_id = opts.get("commitment_id") or None
+    # The command line wins over [tool.dpscan] org / commitment-id.
+    result.org = opts.get("org") or config.org
+    result.commitment_id = opts.get("commitment_id") or config.commitment_id
     data = result.to_dict()
     _write_outputs(data, fmt=fmt, output=output, opts=opts)
     if opts["write_baseline"]:

@@ -66,6 +66,8 @@ class Config:
     preview: bool = False
     dialect: str | None = None  # force the SQL dialect of dumps; None: detect per file
     max_samples: int = 200  # sampled values kept per column for classification
+    org: str | None = None  # report cover: organisation that signed the commitment letter
+    commitment_id: str | None = None  # report cover: the commitment letter's number
     severity: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
@@ -73,7 +75,7 @@ class Config:
 
 
 _TOP_KEYS = {"select", "ignore", "fail-on", "exclude", "max-file-size", "preview", "severity",
-             "options", "overrides", "dialect", "max-samples"}
+             "options", "overrides", "dialect", "max-samples", "org", "commitment-id"}
 _OVERRIDE_KEYS = {"paths", "objects", "ignore", "severity", "reason"}
 
 
@@ -132,6 +134,8 @@ def parse_config(data: dict[str, Any], *, source: str | None = None) -> Config:
         preview=bool(data.get("preview", False)),
         dialect=parse_dialect(data["dialect"], f"{where}: dialect") if "dialect" in data else None,
         max_samples=_count(data.get("max-samples", 200), f"{where}: max-samples"),
+        org=_text(data.get("org"), f"{where}: org"),
+        commitment_id=_text(data.get("commitment-id"), f"{where}: commitment-id"),
         severity=_severities(data.get("severity", {}), f"{where}: severity"),
         options={rule: {k.replace("-", "_"): v for k, v in opts.items()} for rule, opts in options.items()},
         overrides=tuple(overrides),
@@ -168,6 +172,12 @@ def parse_dialect(value: Any, where: str = "dialect") -> str:
     if name not in DIALECTS:
         raise ConfigError(f"{where}: unknown dialect {value!r} (known: {', '.join(sorted(DIALECTS))})")
     return DIALECTS[name]
+
+
+def _text(value: Any, where: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{where} must be a string")
+    return value or None
 
 
 def _count(value: Any, where: str) -> int:

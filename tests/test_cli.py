@@ -258,3 +258,11 @@ def test_diff_of_two_results(tree):
     assert run.exit_code == 1
     assert "1 new, 2 fixed, 1 unchanged" in run.stdout  # the .env file held DP202 and DP430
     assert json.loads(run_cli("diff", "old.json", "new.json", "-f", "json", cwd=tree).stdout)["new"][0]["location"]["path"] == "app/new.py"
+
+
+def test_report_cover_from_configuration_and_command_line(tree):
+    write(tree, ".dpscan.toml", 'org = "示例科技有限公司"\ncommitment-id = "CN-2026-017"\n')
+    scan = run_cli("scan", ".", "--format", "json", cwd=tree).json()["scan"]
+    assert (scan["org"], scan["commitment_id"]) == ("示例科技有限公司", "CN-2026-017")
+    scan = run_cli("scan", ".", "--format", "json", "--org", "Other Ltd", cwd=tree).json()["scan"]
+    assert (scan["org"], scan["commitment_id"]) == ("Other Ltd", "CN-2026-017")

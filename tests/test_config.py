@@ -32,6 +32,7 @@ def test_dotfile_wins_over_pyproject_in_the_same_directory(tmp_path):
 
 def test_every_key_is_read():
     config = parse_config({
+        "org": "示例科技有限公司", "commitment-id": "CN-2026-017",
         "select": ["DP2"], "ignore": ["DP202"], "fail_on": "critical", "exclude": ["legacy/"],
         "max-file-size": "1MiB", "preview": True, "severity": {"DP201": "medium"},
         "options": {"DP202": {"weak-modes": ["disable"]}},
@@ -42,6 +43,7 @@ def test_every_key_is_read():
     assert config.max_file_size == 1024 * 1024 and config.preview
     assert config.severity == {"DP201": Severity.MEDIUM}
     assert config.options == {"DP202": {"weak_modes": ["disable"]}}
+    assert config.org == "示例科技有限公司" and config.commitment_id == "CN-2026-017"
     assert config.overrides[0].matches("tests/unit/a.py", None)
     assert not config.overrides[0].matches("src/a.py", None)
 
