@@ -12,6 +12,7 @@ from scanner.rule import Example, Rule, RuleContext
 _TABLE = ('resource "aws_dynamodb_table" "t" {\n  name = "customers"\n  hash_key = "id"\n'
           '  billing_mode = "PAY_PER_REQUEST"\n  attribute {\n    name = "id"\n'
           '    type = "S"\n  }\n')
+_CLAUSE_ZH = "不符合第 3.3.6 条（数据备份与灾难恢复）的要求"
 
 
 class DynamodbPitrDisabled(Rule):
@@ -56,4 +57,7 @@ class DynamodbPitrDisabled(Rule):
                 message=(f"{table.address}: point-in-time recovery is "
                          + ("disabled" if blocks else "not configured (default off)")
                          + f", so the table cannot be restored to a moment before a bad write "
-                           f"or delete, against {CLAUSE_NOTE}"))
+                           f"or delete, against {CLAUSE_NOTE}"),
+                message_zh=(f"{table.address}：时间点恢复"
+                            + ("已关闭" if blocks else "未配置（默认关闭）")
+                            + f"，该表无法恢复到错误写入或删除之前的时刻，{_CLAUSE_ZH}"))

@@ -12,6 +12,9 @@ from scanner.rule import ConfigRule, Example, Option, RuleContext
 
 _FIX = ("enable the binary log (log_bin = mysql-bin, server_id set, binlog_expire_logs_seconds "
         "covering the backup interval) and archive binlogs off the host")
+_FIX_ZH = ("应启用二进制日志（log_bin = mysql-bin，设置 server_id，binlog_expire_logs_seconds "
+           "覆盖备份间隔），并将 binlog 归档到主机之外")
+_CLAUSE_ZH = "不符合第 3.3.6 条（数据备份与灾难恢复）的要求"
 
 
 class MysqlBinlogDisabled(ConfigRule):
@@ -73,7 +76,9 @@ class MysqlBinlogDisabled(ConfigRule):
                     key=f"{group.name}:log_bin".lower(), confidence=Confidence.LOW, message=(
                         f"no server group enables the binary log (log_bin), which is off by "
                         f"default in MariaDB: no point-in-time recovery, against "
-                        f"{CLAUSE_NOTE}; {_FIX}"))
+                        f"{CLAUSE_NOTE}; {_FIX}"), message_zh=(
+                        f"没有任何服务器组启用二进制日志（log_bin），而 MariaDB 默认不启用："
+                        f"无法进行时间点恢复，{_CLAUSE_ZH}；{_FIX_ZH}"))
             return
         option, enabled = found
         if enabled is not False:
@@ -85,4 +90,9 @@ class MysqlBinlogDisabled(ConfigRule):
                 f"{written}: the binary log is off, so the database can only be restored to "
                 f"its last full backup, not to a point in time, against {CLAUSE_NOTE}; {_FIX}"
                 + (" (MySQL may read this value as the binlog base name: check SHOW "
-                   "VARIABLES LIKE 'log_bin' on the server)" if by_value else "")))
+                   "VARIABLES LIKE 'log_bin' on the server)" if by_value else "")),
+            message_zh=(
+                f"{written}：二进制日志已关闭，数据库只能恢复到最近一次全量备份，"
+                f"无法恢复到某一时间点，{_CLAUSE_ZH}；{_FIX_ZH}"
+                + ("（MySQL 可能将此值视为 binlog 基础文件名：请在服务器上执行 SHOW "
+                   "VARIABLES LIKE 'log_bin' 核实）" if by_value else "")))

@@ -21,6 +21,12 @@ _EXTERNAL = ("unless WAL is streamed to a backup server by an external tool (Bar
 _FIX = ("set archive_mode = on with archive_command (or archive_library) shipping WAL to "
         "backup storage, e.g. archive_command = 'pgbackrest --stanza=main archive-push %p'")
 
+_CLAUSE_ZH = "不符合第 3.3.6 条（数据备份与灾难恢复）的要求"
+_EXTERNAL_ZH = ("，除非 WAL 已由本文件未体现的外部工具（Barman 配合 pg_receivewal、"
+                "pgBackRest）流式传输到备份服务器")
+_FIX_ZH = ("应设置 archive_mode = on，并通过 archive_command（或 archive_library）将 WAL "
+           "传送到备份存储，例如 archive_command = 'pgbackrest --stanza=main archive-push %p'")
+
 
 class PgArchiveModeOff(ConfigRule):
     """PostgreSQL WAL archiving is off: the cluster cannot be recovered to a point in time.
@@ -79,14 +85,18 @@ class PgArchiveModeOff(ConfigRule):
                 yield self.directive_finding(ctx, mode, message=(
                     f"archive_mode = {mode.value}: WAL is not archived, so the database can "
                     f"only be restored to its last base backup, not to a point in time, "
-                    f"{_EXTERNAL}; against {_CLAUSE}; {_FIX}"))
+                    f"{_EXTERNAL}; against {_CLAUSE}; {_FIX}"), message_zh=(
+                    f"archive_mode = {mode.value}：WAL 未归档，数据库只能恢复到最近一次基础备份，"
+                    f"无法进行时间点恢复{_EXTERNAL_ZH}；{_CLAUSE_ZH}；{_FIX_ZH}"))
             return
         command = current.get("archive_command") or current.get("archive_library")
         if command is not None and command.value.strip():
             yield self.directive_finding(ctx, command, message=(
                 f"{command.name} is set but archive_mode is not, and archive_mode defaults to "
                 f"off: the command is never run and no WAL is archived, against {_CLAUSE}; "
-                f"add archive_mode = on"))
+                f"add archive_mode = on"), message_zh=(
+                f"已设置 {command.name}，但未设置 archive_mode，而 archive_mode 默认为 off："
+                f"该命令不会执行，WAL 不会被归档，{_CLAUSE_ZH}；应添加 archive_mode = on"))
             return
         if any(d.key in INCLUDE_DIRECTIVES for d in doc.directives):
             return  # an included file may well set archive_mode
@@ -97,5 +107,7 @@ class PgArchiveModeOff(ConfigRule):
                 ctx, first, confidence=Confidence.LOW, message=(
                     f"this file configures WAL ({first.name} = {first.value}) but never sets "
                     f"archive_mode, which defaults to off: no point-in-time recovery "
-                    f"{_EXTERNAL}; against {_CLAUSE}; {_FIX}"))
+                    f"{_EXTERNAL}; against {_CLAUSE}; {_FIX}"), message_zh=(
+                    f"本文件配置了 WAL（{first.name} = {first.value}），但从未设置 archive_mode"
+                    f"（默认为 off）：无法进行时间点恢复{_EXTERNAL_ZH}；{_CLAUSE_ZH}；{_FIX_ZH}"))
 

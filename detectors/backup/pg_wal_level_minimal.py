@@ -47,4 +47,7 @@ class PgWalLevelMinimal(ConfigRule):
                 "wal_level = minimal: WAL cannot be archived or streamed, so the database "
                 "cannot be recovered to a point in time (the default is replica), against "
                 "clause 3.3.6 (data backup and disaster recovery); set wal_level = replica and "
-                "turn on archive_mode with an archive_command"))
+                "turn on archive_mode with an archive_command"), message_zh=(
+                "wal_level = minimal：WAL 无法归档或流式传输，数据库无法进行时间点恢复"
+                "（默认值为 replica），不符合第 3.3.6 条（数据备份与灾难恢复）的要求；"
+                "应设置 wal_level = replica，并开启 archive_mode、配置 archive_command"))

@@ -10,6 +10,7 @@ from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Option, Rule, RuleContext
 
 _DB = 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n'
+_CLAUSE_ZH = "不符合第 3.3.6 条（数据备份与灾难恢复）的要求"
 
 
 class RdsBackupRetention(Rule):
@@ -57,17 +58,24 @@ class RdsBackupRetention(Rule):
                         ctx, line=block.line, severity=Severity.LOW, confidence=Confidence.LOW,
                         message=(f"{block.address} does not set backup_retention_period; AWS "
                                  f"then keeps automated backups for 1 day, fewer than the "
-                                 f"{least} policy asks, against {CLAUSE_NOTE}"), **where)
+                                 f"{least} policy asks, against {CLAUSE_NOTE}"),
+                        message_zh=(f"{block.address} 未设置 backup_retention_period；此时 AWS "
+                                    f"仅保留 1 天自动备份，少于策略要求的 {least} 天，"
+                                    f"{_CLAUSE_ZH}"), **where)
                 continue
             days = as_int(block.attributes["backup_retention_period"])
             line = block.attr_line("backup_retention_period")
             if days == 0:
                 yield self.finding(ctx, line=line, **where, message=(
                     f"{block.address} has backup_retention_period = 0: automated backups and "
-                    f"point-in-time recovery are off, against {CLAUSE_NOTE}"))
+                    f"point-in-time recovery are off, against {CLAUSE_NOTE}"), message_zh=(
+                    f"{block.address} 设置了 backup_retention_period = 0：自动备份和时间点恢复"
+                    f"均已关闭，{_CLAUSE_ZH}"))
             elif days is not None and days < least:
                 yield self.finding(
                     ctx, line=line, severity=Severity.LOW, **where, message=(
                         f"{block.address} keeps automated backups for {days} day(s), fewer "
                         f"than the {least} policy asks (min_backup_retention_days), against "
-                        f"{CLAUSE_NOTE}"))
+                        f"{CLAUSE_NOTE}"), message_zh=(
+                        f"{block.address} 仅保留 {days} 天自动备份，少于策略要求的 {least} 天"
+                        f"（min_backup_retention_days），{_CLAUSE_ZH}"))

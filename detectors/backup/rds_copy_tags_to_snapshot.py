@@ -53,4 +53,7 @@ class RdsCopyTagsToSnapshot(Rule):
                 message=(f"{block.address}: copy_tags_to_snapshot is "
                          + ("not set (default false)" if value is None else "false")
                          + ": its snapshots carry no tags for backup and retention policies "
-                           "to select them by (clause 3.3.6)"))
+                           "to select them by (clause 3.3.6)"),
+                message_zh=(f"{block.address}：copy_tags_to_snapshot "
+                            + ("未设置（默认 false）" if value is None else "为 false")
+                            + "：其快照不带标签，备份与保留策略无法据此选中这些快照（第 3.3.6 条）"))

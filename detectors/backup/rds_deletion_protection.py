@@ -10,6 +10,7 @@ from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
 
 _DB = 'resource "aws_db_instance" "db" {\n  engine = "mysql"\n'
+_CLAUSE_ZH = "不符合第 3.3.6 条（数据备份与灾难恢复）的要求"
 
 
 class RdsDeletionProtection(Rule):
@@ -50,7 +51,11 @@ class RdsDeletionProtection(Rule):
                          + ("does not set deletion_protection (default false)" if absent
                             else "sets deletion_protection = false")
                          + f": one call or terraform destroy deletes it, against "
-                           f"{CLAUSE_NOTE}"))
+                           f"{CLAUSE_NOTE}"),
+                message_zh=(f"{block.address} "
+                            + ("未设置 deletion_protection（默认 false）" if absent
+                               else "设置了 deletion_protection = false")
+                            + f"：一次调用或 terraform destroy 即可将其删除，{_CLAUSE_ZH}"))
 
 
 def _literal(value: Any) -> bool:

@@ -10,6 +10,7 @@ from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
 
 _DB = 'resource "aws_rds_cluster" "db" {\n  engine = "aurora-postgresql"\n'
+_CLAUSE_ZH = "不符合第 3.3.6 条（数据备份与灾难恢复）的要求"
 
 
 class RdsSkipFinalSnapshot(Rule):
@@ -49,4 +50,6 @@ class RdsSkipFinalSnapshot(Rule):
                     key=block.address, message=(
                         f"{block.address} sets skip_final_snapshot = true: deleting or "
                         f"replacing it leaves no final snapshot to restore from, against "
-                        f"{CLAUSE_NOTE}"))
+                        f"{CLAUSE_NOTE}"), message_zh=(
+                        f"{block.address} 设置了 skip_final_snapshot = true：删除或替换该数据库时"
+                        f"不会留下可用于恢复的最终快照，{_CLAUSE_ZH}"))

@@ -11,6 +11,7 @@ from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
 
 _BUCKET = 'resource "aws_s3_bucket" "b" {\n  bucket = "customer-exports"\n}\n'
+_CLAUSE_ZH = "不符合第 3.3.6 条（数据备份与灾难恢复）的要求"
 _VERSIONING = ('resource "aws_s3_bucket_versioning" "b" {\n  bucket = aws_s3_bucket.b.id\n'
                '  versioning_configuration {\n    status = "Enabled"\n  }\n}\n')
 
@@ -64,8 +65,12 @@ class S3VersioningDisabled(Rule):
                 continue
             why = (f"its aws_s3_bucket_versioning has status {', '.join(states) or 'unset'}"
                    if mine else "no aws_s3_bucket_versioning enables versioning in this file")
+            why_zh = (f"其 aws_s3_bucket_versioning 的状态为 {', '.join(states) or 'unset'}"
+                      if mine else "本文件中没有任何 aws_s3_bucket_versioning 启用版本控制")
             yield self.finding(
                 ctx, line=bucket.line, object=bucket.address, key=bucket.address,
                 confidence=Confidence.HIGH if mine else None,
                 message=(f"{bucket.address}: {why}, so overwritten or deleted objects cannot "
-                         f"be recovered, against {CLAUSE_NOTE}"))
+                         f"be recovered, against {CLAUSE_NOTE}"),
+                message_zh=(f"{bucket.address}：{why_zh}，被覆盖或删除的对象无法恢复，"
+                            f"{_CLAUSE_ZH}"))

@@ -11,6 +11,34 @@ from scanner.rule import Example, RuleContext, SchemaRule
 # Views re-expose what their base tables store; the finding belongs on the table.
 _STORED_KINDS = frozenset({"table", "model"})
 
+# Chinese names for the PII lexicon's category ids (the tag's own label is English).
+CATEGORY_ZH = {
+    "person_name": "姓名",
+    "username": "用户名",
+    "phone": "电话号码",
+    "email": "电子邮箱",
+    "national_id": "身份证件号码",
+    "bank_card": "银行卡/金融账户",
+    "address": "地址",
+    "postal_code": "邮政编码",
+    "birth_date": "出生日期",
+    "gender": "性别",
+    "ip_address": "IP 地址",
+    "precise_location": "精确位置",
+    "location": "位置",
+    "biometric": "生物识别信息",
+    "health": "健康信息",
+    "credential": "口令/凭据",
+    "free_text": "可能含个人信息的自由文本",
+    "device_id": "设备标识",
+    "photo": "照片",
+}
+
+
+def category_zh(tag) -> str:
+    """The tag's category in Chinese, falling back to its English label."""
+    return CATEGORY_ZH.get(tag.category, tag.label)
+
 
 class PiiPlaintextColumn(SchemaRule):
     """Personal information is stored in plaintext.
@@ -71,6 +99,8 @@ class PiiPlaintextColumn(SchemaRule):
         if tag.category == "free_text":
             severity = Severity.LOW  # a remark field *may* hold personal data; say so, quietly
         grade = "sensitive personal information" if sensitive else "personal information"
+        grade_zh = "敏感个人信息" if sensitive else "个人信息"
+        as_type_zh = f"，类型为 {column.data_type}" if column.data_type else ""
         yield self.column_finding(
             ctx,
             table,
@@ -80,5 +110,9 @@ class PiiPlaintextColumn(SchemaRule):
             message=(
                 f"{table.column_name(column)} stores {tag.label} ({grade}) in plaintext"
                 f"{f' as {column.data_type}' if column.data_type else ''}; classified by {tag.evidence}"
+            ),
+            message_zh=(
+                f"{table.column_name(column)} 以明文存储{category_zh(tag)}（{grade_zh}）{as_type_zh}；"
+                f"分类依据：{tag.evidence}"
             ),
         )

@@ -8,6 +8,8 @@ from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import Column, Sensitivity, Table
 from scanner.rule import Example, RuleContext, SchemaRule
 
+from .pii_plaintext_column import category_zh
+
 # SQLite has no column comments; its schemas are labelled elsewhere or not at all, and a
 # finding per column there would only be noise about the engine, not about the data.
 _DIALECTS_WITHOUT_COMMENTS = frozenset({"sqlite"})
@@ -64,5 +66,9 @@ class PiiUnlabelledSensitive(SchemaRule):
             message=(
                 f"{table.column_name(column)} holds {tag.label} (sensitive personal information) "
                 f"but has no comment or label saying so; recognised by {tag.evidence}"
+            ),
+            message_zh=(
+                f"{table.column_name(column)} 存有{category_zh(tag)}（敏感个人信息），"
+                f"但没有注释或标签说明；识别依据：{tag.evidence}"
             ),
         )

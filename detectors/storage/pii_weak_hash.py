@@ -8,6 +8,8 @@ from scanner.finding import Confidence, Finding, Severity
 from scanner.model.schema import Column, Protection, Sensitivity, Table
 from scanner.rule import Example, RuleContext, SchemaRule
 
+from .pii_plaintext_column import category_zh
+
 
 class PiiWeakHash(SchemaRule):
     """Personal information is protected only by a weak hash (MD5, SHA-1, unsalted).
@@ -62,5 +64,9 @@ class PiiWeakHash(SchemaRule):
             message=(
                 f"{table.column_name(column)} protects {tag.label} only with a weak hash "
                 f"({column.protection_evidence or 'MD5/SHA-1'})"
+            ),
+            message_zh=(
+                f"{table.column_name(column)} 中的{category_zh(tag)}仅以弱哈希保护"
+                f"（{column.protection_evidence or 'MD5/SHA-1'}）"
             ),
         )

@@ -77,14 +77,16 @@ class DebugModeEnabled(Rule):
             if what:
                 yield self.finding(ctx, line=call.line, column=call.column,
                                    end_line=call.end_line, end_column=call.end_column,
-                                   confidence=what[1], key=what[0], message=_message(what[0]))
+                                   confidence=what[1], key=what[0], message=_message(what[0]),
+                                   message_zh=_message_zh(what[0]))
         for assign in module.assigns:
             if (assign.attribute == "debug" and module.literal(assign.value) is True
                     and (flask or any(q.startswith("flask.") for q in assign.qualnames))):
                 yield self.finding(ctx, line=assign.line, column=assign.column,
                                    end_line=assign.end_line, end_column=assign.end_column,
                                    key=f"{assign.target}=True",
-                                   message=_message(f"{assign.target} = True"))
+                                   message=_message(f"{assign.target} = True"),
+                                   message_zh=_message_zh(f"{assign.target} = True"))
         if flask:
             from detectors.vulns._pyflow import item_assignments
 
@@ -93,7 +95,8 @@ class DebugModeEnabled(Rule):
                         and module.literal(value) is True):
                     line, column, *_ = module.span(node)
                     yield self.finding(ctx, line=line, column=column, key=f"{target}[DEBUG]",
-                                       message=_message(f'{target}["DEBUG"] = True'))
+                                       message=_message(f'{target}["DEBUG"] = True'),
+                                       message_zh=_message_zh(f'{target}["DEBUG"] = True'))
 
     def _django(self, module: PythonModule, ctx: RuleContext) -> Iterator[Finding]:
         from detectors.transport._django_settings import (
@@ -112,7 +115,8 @@ class DebugModeEnabled(Rule):
             yield self.finding(
                 ctx, line=at.line, column=at.column, key="DEBUG",
                 message=(f"DEBUG = True in {stem}.py, a settings module that is not a "
-                         f"development one: {_EFFECT}"))
+                         f"development one: {_EFFECT}"),
+                message_zh=f"{stem}.py 中 DEBUG = True，而它不是开发环境的 settings 模块：{_EFFECT_ZH}")
 
     def _call(self, module: PythonModule, call, flask: bool) -> tuple[str, Confidence] | None:
         if call.qualnames & _DEBUGGED:
@@ -145,3 +149,11 @@ _EFFECT = ("error pages show stack traces, local variables, settings and SQL wit
 
 def _message(what: str) -> str:
     return f"{what} turns the debug mode on: {_EFFECT}"
+
+
+_EFFECT_ZH = ("错误页面会向任何访问者展示堆栈跟踪、局部变量、配置和含客户数据的 SQL"
+              "（CWE-489/CWE-209）；应从环境变量读取该开关，并默认关闭")
+
+
+def _message_zh(what: str) -> str:
+    return f"{what} 开启了调试模式：{_EFFECT_ZH}"

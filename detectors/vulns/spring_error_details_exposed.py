@@ -27,6 +27,15 @@ _KEYS: dict[str, dict[str, tuple[Severity, str]]] = {
     },
 }
 
+# What the client receives, in Chinese, keyed by the English words above.
+_WHAT_ZH = {
+    _TRACE: "完整的堆栈跟踪",
+    _TRACE + " whenever the request asks for it (?trace=true)":
+        "完整的堆栈跟踪（只要请求要求，即 ?trace=true）",
+    "the exception class name": "异常类名",
+    "the exception message (often quoting the input)": "异常消息（常会引用输入内容）",
+}
+
 
 class SpringErrorDetailsExposed(ConfigRule):
     """A Spring Boot application sends stack traces or exception details to clients.
@@ -74,10 +83,14 @@ class SpringErrorDetailsExposed(ConfigRule):
             if values is None or value not in values:
                 continue
             severity, what = values[value]
+            what_zh = _WHAT_ZH.get(what, what)
             yield self.directive_finding(
                 ctx, directive, severity=severity,
                 message=(f"{directive.name}={directive.value} sends {what} to clients in "
                          f"error replies, exposing internals and customer data from the "
                          f"failed request (CWE-209); set it to "
                          f"{'false' if value == 'true' else 'never'} in production"),
+                message_zh=(f"{directive.name}={directive.value} 会在错误响应中向客户端返回"
+                            f"{what_zh}，暴露内部实现以及失败请求中的客户数据（CWE-209）；"
+                            f"生产环境应将其设为 {'false' if value == 'true' else 'never'}"),
             )

@@ -101,14 +101,18 @@ class SqlInjection(Rule):
         origin = strings.flow.origin(node, strings.flow.scope(call)) if node is not None else None
         if origin is not None and origin is not node:
             built = f" ({_shape(module, origin)} on line {module.span(origin)[0]})"
+            built_zh = f"（第 {module.span(origin)[0]} 行的{_shape_zh(module, origin)}）"
         else:
             built = f" ({_shape(module, node)})"
+            built_zh = f"（{_shape_zh(module, node)}）"
         return self.finding(
             ctx, line=line, column=column, end_line=end_line, end_column=end_column,
             confidence=confidence, key=f"{what}:{_shape(module, node)}",
             message=(f"SQL text passed to {what}{built} includes non-constant values: "
                      f"whoever controls them can rewrite the query and read or change customer "
                      f"data (CWE-89); pass the values as bound parameters"),
+            message_zh=(f"传给 {what}{built_zh}的 SQL 文本包含非常量值：能控制这些值的人"
+                        f"可以改写查询，读取或篡改客户数据（CWE-89）；应以绑定参数的方式传入这些值"),
         )
 
 
@@ -153,3 +157,14 @@ def _shape(module: PythonModule, node) -> str:
         return "string concatenation" if type(node.operator).__name__ == "Add" else "% formatting"
     return {"FormattedString": "an f-string", "ConcatenatedString": "an f-string",
             "Call": "str.format()"}.get(kind, "an expression")
+
+
+def _shape_zh(module: PythonModule, node) -> str:
+    """_shape in Chinese."""
+    kind = type(node).__name__
+    if kind == "Name":
+        return f"变量 {module.code(node)}"
+    if kind == "BinaryOperation":
+        return "字符串拼接" if type(node.operator).__name__ == "Add" else "% 格式化"
+    return {"FormattedString": "f-string", "ConcatenatedString": "f-string",
+            "Call": "str.format()"}.get(kind, "表达式")

@@ -77,7 +77,7 @@ class UnsafeDeserialization(Rule):
         from detectors.vulns._pyflow import from_request
 
         for call in module.calls:
-            name, shown, fix = _unsafe(module, call)
+            name, shown, shown_zh, fix = _unsafe(module, call)
             if not name:
                 continue
             data = call.positional(0)
@@ -86,28 +86,35 @@ class UnsafeDeserialization(Rule):
             source = from_request(module, data, flow(module).scope(call))
             if source:
                 severity, origin = Severity.HIGH, f"request data ({source})"
+                origin_zh = f"请求数据（{source}）"
             else:
                 severity, origin = Severity.MEDIUM, "data whose origin is not visible here"
+                origin_zh = "来源在此处不可见的数据"
             yield self.finding(
                 ctx, line=call.line, column=call.column, end_line=call.end_line,
                 end_column=call.end_column, severity=severity, key=name,
                 message=(f"{shown} deserialises {origin}: a crafted payload can run code "
                          f"in the service and reach customer data (CWE-502); use {fix}"),
+                message_zh=(f"{shown_zh} 反序列化{origin_zh}：精心构造的载荷可在服务中执行代码"
+                            f"并获取客户数据（CWE-502）；应改用 {fix.replace(' or ', ' 或 ')}"),
             )
 
 
-def _unsafe(module: PythonModule, call: CallSite) -> tuple[str, str, str]:
-    """(qualified name, how to show it, safe alternative) for an unsafe load; empty if not."""
+def _unsafe(module: PythonModule, call: CallSite) -> tuple[str, str, str, str]:
+    """(qualified name, how to show it, the same in Chinese, safe alternative) for an unsafe
+    load; empty if not."""
     for qualname in sorted(call.qualnames):
         if qualname in _ALWAYS:
-            return qualname, f"{qualname}()", _ALWAYS[qualname]
+            return qualname, f"{qualname}()", f"{qualname}()", _ALWAYS[qualname]
         if qualname in _YAML_LOAD:
             loader = call.keyword("Loader")
             loader = loader if loader is not None else call.positional(1)
             if loader is None:
-                return qualname, f"{qualname}() without a safe Loader", _YAML_LOAD[qualname]
+                return (qualname, f"{qualname}() without a safe Loader",
+                        f"未指定安全 Loader 的 {qualname}()", _YAML_LOAD[qualname])
             last = module.code(loader).rpartition(".")[2]
             if last in _UNSAFE_LOADERS:
-                return qualname, f"{qualname}(Loader={last})", _YAML_LOAD[qualname]
-            return "", "", ""  # SafeLoader, or a custom loader class this rule cannot judge
-    return "", "", ""
+                shown = f"{qualname}(Loader={last})"
+                return qualname, shown, shown, _YAML_LOAD[qualname]
+            return "", "", "", ""  # SafeLoader, or a custom loader class this rule cannot judge
+    return "", "", "", ""
