@@ -103,6 +103,44 @@ def cited(references: Iterable[str]) -> str:
     return f" ({refs})" if refs else ""
 
 
+# Chinese for the English prose of weak_crypto.toml entries ("why", and "name" where it is prose),
+# keyed by the English text; anything not listed is shown as written.
+_ZH = {
+    "MD5 collisions are computed in seconds (CWE-328)": "MD5 碰撞可在数秒内算出（CWE-328）",
+    "MD4 is broken for collisions and preimages (CWE-328)":
+        "MD4 的抗碰撞性和抗原像性均已被攻破（CWE-328）",
+    "MD2 is broken (CWE-328)": "MD2 已被攻破（CWE-328）",
+    "SHA-1 collisions are practical (SHAttered 2017, chosen-prefix 2020; CWE-328)":
+        "SHA-1 碰撞已可实际构造（2017 年 SHAttered，2020 年选择前缀碰撞；CWE-328）",
+    "a single SHA-2 pass runs billions of times a second on a GPU (CWE-916)":
+        "单轮 SHA-2 在 GPU 上每秒可运行数十亿次（CWE-916）",
+    "SHA-3 and BLAKE2 are built to be fast, which is what a password hash must not be (CWE-916)":
+        "SHA-3 和 BLAKE2 的设计目标就是快，而口令哈希恰恰不能快（CWE-916）",
+    "a single hash pass is too fast to slow down guessing (CWE-916)":
+        "单轮哈希速度太快，无法拖慢猜测攻击（CWE-916）",
+    "a one-pass digest (cryptography hashes.Hash)": "单轮摘要（cryptography hashes.Hash）",
+    "DES has a 56-bit key, found by exhaustive search in hours":
+        "DES 的密钥只有 56 位，穷举搜索数小时即可找到",
+    "3DES has a 64-bit block (Sweet32) and is disallowed for encryption by NIST after 2023":
+        "3DES 的分组长度为 64 位（Sweet32），且 NIST 自 2023 年后禁止将其用于加密",
+    "RC4 keystream biases let an attacker recover plaintext (RFC 7465)":
+        "RC4 密钥流存在偏差，攻击者可据此恢复明文（RFC 7465）",
+    "RC2 is obsolete and broken by related-key attacks": "RC2 已过时，且已被相关密钥攻击攻破",
+    "Blowfish has a 64-bit block (Sweet32) and weak keys":
+        "Blowfish 的分组长度为 64 位（Sweet32），且存在弱密钥",
+    "CAST5 has a 64-bit block (Sweet32)": "CAST5 的分组长度为 64 位（Sweet32）",
+    "IDEA has a 64-bit block (Sweet32) and classes of weak keys":
+        "IDEA 的分组长度为 64 位（Sweet32），且存在若干类弱密钥",
+    "a repeating-key XOR is not encryption: one known plaintext reveals the key":
+        "重复密钥 XOR 不是加密：一段已知明文即可暴露密钥",
+}
+
+
+def zh(text: str) -> str:
+    """The Chinese of an entry's English "why" (or prose "name"), or ``text`` as written."""
+    return _ZH.get(text, text)
+
+
 # Identifier segments: "userPassword" -> user, password; "PWD_HASH" -> pwd, hash; CJK runs whole.
 _SEGMENT = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[^\W\d_A-Za-z]+")
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")

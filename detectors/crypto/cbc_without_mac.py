@@ -20,6 +20,11 @@ _WHY = ("unauthenticated CBC lets anyone who can submit ciphertexts flip plainte
 _POLICY = ("Policy: encryption is authenticated where the library offers AEAD. Fix: AES-GCM "
            "(AESGCM, AES.MODE_GCM), ChaCha20-Poly1305 or Fernet; or encrypt-then-MAC with "
            "HMAC-SHA256 over IV and ciphertext, checked before decrypting (CWE-353, CWE-327)")
+_WHY_ZH = ("未经认证的 CBC 使任何能提交密文的人都可以翻转明文比特，并可借助填充错误解密记录"
+           "（填充预言攻击）")
+_POLICY_ZH = ("策略：在库提供 AEAD 的情况下，加密须带认证。修复：使用 AES-GCM（AESGCM、"
+              "AES.MODE_GCM）、ChaCha20-Poly1305 或 Fernet；或采用先加密后 MAC，对 IV 和密文"
+              "计算 HMAC-SHA256，并在解密前校验（CWE-353，CWE-327）")
 
 
 class CbcWithoutMac(Rule):
@@ -74,17 +79,23 @@ class CbcWithoutMac(Rule):
             seen.add(id(ref.node))
             yield self.finding(ctx, **where(module, ref), key=canonical(ref.qualname),
                                message=f"{module.code(ref.node)}: AES-CBC without a MAC; "
-                                       f"{_WHY}. {_POLICY}")
+                                       f"{_WHY}. {_POLICY}",
+                               message_zh=f"{module.code(ref.node)}：使用了不带 MAC 的 AES-CBC；"
+                                          f"{_WHY_ZH}。{_POLICY_ZH}")
         for call in module.calls:
             name = match(call.qualnames, cbc["qualnames"])
             if name and id(call.node) not in weak_modes:
                 yield self.finding(ctx, **where(module, call), key=name,
                                    message=f"{call.callee}(): AES-CBC without a MAC; {_WHY}. "
-                                           f"{_POLICY}")
+                                           f"{_POLICY}",
+                                   message_zh=f"{call.callee}()：使用了不带 MAC 的 AES-CBC；"
+                                              f"{_WHY_ZH}。{_POLICY_ZH}")
             elif _evp_aes_cbc(module, call, cbc["evp_suffix"]):
                 yield self.finding(ctx, **where(module, call), key=f"{call.callee}:evp",
                                    message=f"{call.callee}(): AES-CBC without a MAC; {_WHY}. "
-                                           f"{_POLICY}")
+                                           f"{_POLICY}",
+                                   message_zh=f"{call.callee}()：使用了不带 MAC 的 AES-CBC；"
+                                              f"{_WHY_ZH}。{_POLICY_ZH}")
 
 
 def _modes_of_weak_ciphers(module: PythonModule) -> set[int]:

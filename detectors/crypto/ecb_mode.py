@@ -21,6 +21,10 @@ _WHY = ("ECB encrypts equal blocks to equal ciphertext, so repeated values and p
         "records show through, and blocks can be cut and pasted between messages")
 _POLICY = ("Policy: an authenticated mode with a fresh nonce per message. Fix: AES-GCM "
            "(AESGCM, AES.MODE_GCM) or ChaCha20-Poly1305 (CWE-327, Bandit B305)")
+_WHY_ZH = ("ECB 将相同的明文块加密为相同的密文，记录中重复的值和模式会暴露出来，且密文块可在"
+           "不同消息之间剪切拼接")
+_POLICY_ZH = ("策略：使用带认证的加密模式，且每条消息使用新的 nonce。修复：使用 AES-GCM"
+              "（AESGCM、AES.MODE_GCM）或 ChaCha20-Poly1305（CWE-327，Bandit B305）")
 
 
 class EcbMode(Rule):
@@ -69,21 +73,29 @@ class EcbMode(Rule):
             seen.add(id(ref.node))
             yield self.finding(ctx, **where(module, ref), key=canonical(ref.qualname),
                                message=f"{module.code(ref.node)} selects ECB mode: {_WHY}. "
-                                       f"{_POLICY}")
+                                       f"{_POLICY}",
+                               message_zh=f"{module.code(ref.node)} 选用了 ECB 模式：{_WHY_ZH}。"
+                                          f"{_POLICY_ZH}")
         for call in module.calls:
             name = match(call.qualnames, ecb["qualnames"])
             if name:
                 yield self.finding(ctx, **where(module, call), key=name,
-                                   message=f"{call.callee}() selects ECB mode: {_WHY}. {_POLICY}")
+                                   message=f"{call.callee}() selects ECB mode: {_WHY}. {_POLICY}",
+                                   message_zh=f"{call.callee}() 选用了 ECB 模式：{_WHY_ZH}。"
+                                              f"{_POLICY_ZH}")
             elif _evp_ecb(module, call, ecb["evp_suffix"]):
                 yield self.finding(ctx, **where(module, call), key=f"{call.callee}:evp",
-                                   message=f"{call.callee}() uses an ECB cipher: {_WHY}. {_POLICY}")
+                                   message=f"{call.callee}() uses an ECB cipher: {_WHY}. {_POLICY}",
+                                   message_zh=f"{call.callee}() 使用了 ECB 模式的加密算法：{_WHY_ZH}。"
+                                              f"{_POLICY_ZH}")
             elif _pycrypto_default(call):
                 yield self.finding(
                     ctx, **where(module, call), key=f"{call.callee}:default-mode",
                     confidence=Confidence.MEDIUM,
                     message=f"{call.callee}() is given no mode: PyCrypto then uses ECB "
-                            f"(PyCryptodome refuses the call). {_WHY}. {_POLICY}")
+                            f"(PyCryptodome refuses the call). {_WHY}. {_POLICY}",
+                    message_zh=f"{call.callee}() 未指定模式：PyCrypto 此时会使用 ECB"
+                               f"（PyCryptodome 会拒绝该调用）。{_WHY_ZH}。{_POLICY_ZH}")
 
 
 def _evp_ecb(module: PythonModule, call: CallSite, suffix: str) -> bool:

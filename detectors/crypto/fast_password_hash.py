@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from detectors.crypto._denylist import argument, cited, entry_for, mentions_password, section
+from detectors.crypto._denylist import argument, cited, entry_for, mentions_password, section, zh
 from detectors.crypto._flow import flow, where
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Option, Rule, RuleContext
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 _NAMED = {"hashlib.new": [0, "name"]}
 _KDFS = "argon2id, scrypt, bcrypt or PBKDF2-HMAC-SHA256"
+_KDFS_ZH = "argon2id、scrypt、bcrypt 或 PBKDF2-HMAC-SHA256"
 
 
 class FastPasswordHash(Rule):
@@ -82,7 +83,12 @@ class FastPasswordHash(Rule):
                             f" {entry['why']}. Policy: passwords are stored with a slow, salted "
                             f"password hash. Fix: {_KDFS} (>= "
                             f"{self.settings['min_pbkdf2_iterations']:,} iterations)"
-                            f"{cited(entry['references'])}")
+                            f"{cited(entry['references'])}",
+                    message_zh=f"{call.callee}() 使用 {zh(entry['name'])} 存储口令（{password}）："
+                               f"{zh(entry['why'])}。策略：口令须使用慢速、加盐的口令哈希存储。"
+                               f"修复：使用 {_KDFS_ZH}（>= "
+                               f"{self.settings['min_pbkdf2_iterations']:,} 次迭代）"
+                               f"{cited(entry['references'])}")
 
     def _pbkdf2(self, module: PythonModule, call: CallSite, kdf: dict[str, Any], name: str,
                 ctx: RuleContext) -> Iterator[Finding]:
@@ -98,6 +104,7 @@ class FastPasswordHash(Rule):
         if count >= floor:
             return
         given = "by default" if node is None else f"({module.code(node)})"
+        given_zh = "（默认值）" if node is None else f"（{module.code(node)}）"
         yield self.finding(
             ctx, **where(module, call if node is None else node), key=f"{name}:iterations",
             severity=Severity.HIGH if count < floor / 10 else Severity.MEDIUM,
@@ -105,7 +112,11 @@ class FastPasswordHash(Rule):
             message=f"{call.callee}() runs PBKDF2-HMAC-{prf.upper()} with {count:,} iterations "
                     f"{given}. Policy: PBKDF2-HMAC-{prf.upper()} >= {floor:,.0f} iterations "
                     f"(OWASP 2023; option min_pbkdf2_iterations). Fix: raise the count, or move "
-                    f"to argon2id or scrypt (CWE-916)")
+                    f"to argon2id or scrypt (CWE-916)",
+            message_zh=f"{call.callee}() 运行 PBKDF2-HMAC-{prf.upper()} 仅 {count:,} 次迭代"
+                       f"{given_zh}。策略：PBKDF2-HMAC-{prf.upper()} 须 >= {floor:,.0f} 次迭代"
+                       f"（OWASP 2023；选项 min_pbkdf2_iterations）。修复：提高迭代次数，或改用 "
+                       f"argon2id 或 scrypt（CWE-916）")
 
 
 def _fast_hash(module: PythonModule, call: CallSite,

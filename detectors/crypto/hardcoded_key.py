@@ -69,13 +69,20 @@ class HardcodedKey(Rule):
             origin = (f"the constant {node.value}" if type(node).__name__ == "Name" else
                       "a literal" if isinstance(module.literal(node), (str, bytes)) else
                       "a constant expression")
+            origin_zh = (f"常量 {node.value}" if type(node).__name__ == "Name" else
+                         "字面量" if isinstance(module.literal(node), (str, bytes)) else
+                         "常量表达式")
             yield self.finding(
                 ctx, **where(module, node), key=f"{name}:key",
                 evidence=_evidence(ctx, module, call, node),
                 message=f"{call.callee}() takes its key from {origin} ({size} bytes) in the "
                         f"source: anyone with the code or an image of it can decrypt or forge. Policy: "
                         f"keys live in a key store, never in code. Fix: load it from a KMS or "
-                        f"secrets manager at run time and rotate this one (CWE-321)")
+                        f"secrets manager at run time and rotate this one (CWE-321)",
+                message_zh=f"{call.callee}() 的密钥取自源代码中的{origin_zh}（{size} 字节）："
+                           f"任何拿到代码或其镜像的人都能解密或伪造数据。策略：密钥保存在密钥库中，"
+                           f"绝不写在代码里。修复：在运行时从 KMS 或密钥管理服务加载密钥，"
+                           f"并轮换当前这把密钥（CWE-321）")
 
 
 def _evidence(ctx: RuleContext, module: PythonModule, call: CallSite, node) -> str:

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 _EVP_AES = re.compile(r"aes_(\d+)_", re.IGNORECASE)  # M2Crypto names: aes_128_cbc, aes_256_gcm
 _FIX = {"asymmetric": "RSA-3072 or EC P-256/Ed25519 keys", "ec": "P-256, P-384 or X25519/Ed25519",
         "aes": "32-byte (AES-256) keys from os.urandom(32) or AESGCM.generate_key(bit_length=256)"}
+_FIX_ZH = {"asymmetric": "使用 RSA-3072 或 EC P-256/Ed25519 密钥",
+           "ec": "使用 P-256、P-384 或 X25519/Ed25519",
+           "aes": "使用由 os.urandom(32) 或 AESGCM.generate_key(bit_length=256) 生成的 32 字节"
+                  "（AES-256）密钥"}
 
 
 class SmallKeySize(Rule):
@@ -125,12 +129,20 @@ class SmallKeySize(Rule):
         option = {"asymmetric": "min_rsa_bits", "ec": "min_ec_bits", "aes": "min_aes_key_bits"}
         made_by = ("" if call is None else f" given to {call.callee}()" if family == "aes"
                    and not call.callee.endswith("generate_key") else f" from {call.callee}()")
+        made_by_zh = ("" if call is None else f"（传给 {call.callee}()）" if family == "aes"
+                      and not call.callee.endswith("generate_key")
+                      else f"（由 {call.callee}() 生成）")
+        what_zh = (what.replace(" key", " 密钥") if what.endswith(" key")
+                   else what.replace("curve ", "曲线 ", 1))
         return self.finding(
             ctx, **where(module, at), severity=Severity.HIGH if high else None,
             key=f"{family}:{what}:{bits}",
             message=f"{what}{made_by} has {bits} bits. Policy: {label} >= {floor} bits "
                     f"(option {option[family]}; NIST SP 800-131A Rev. 2). Fix: {_FIX[family]} "
-                    f"(CWE-326)")
+                    f"(CWE-326)",
+            message_zh=f"{what_zh}{made_by_zh or ' '}只有 {bits} 位。策略：{label} >= {floor} 位"
+                       f"（选项 {option[family]}；NIST SP 800-131A Rev. 2）。修复："
+                       f"{_FIX_ZH[family]}（CWE-326）")
 
 
 def _random_key_bits(module: PythonModule, flows, node, scope: int) -> int | None:

@@ -19,6 +19,10 @@ _NONCE_WHY = ("a repeated nonce repeats the keystream: XOR of two ciphertexts gi
               "plaintexts, and under GCM it also reveals the authentication key")
 _IV_WHY = ("a fixed IV makes equal plaintexts (and equal prefixes) encrypt to equal "
            "ciphertexts, and CBC with a predictable IV admits chosen-plaintext attacks")
+_NONCE_WHY_ZH = ("重复的 nonce 会导致密钥流重复：两段密文的 XOR 即为两段明文的 XOR，"
+                 "在 GCM 下还会泄露认证密钥")
+_IV_WHY_ZH = ("固定 IV 使相同的明文（及相同的前缀）加密为相同的密文，而 IV 可预测的 CBC "
+              "还会遭受选择明文攻击")
 
 
 class StaticIv(Rule):
@@ -78,7 +82,11 @@ class StaticIv(Rule):
                 message=f"{call.callee}() gets a constant {what} ({_shown(flows, node, call)}): "
                         f"{_NONCE_WHY if nonce else _IV_WHY}. Policy: a fresh random IV/nonce "
                         f"for every encryption. Fix: os.urandom({12 if nonce else 16}) per "
-                        f"message, stored with the ciphertext (CWE-329)")
+                        f"message, stored with the ciphertext (CWE-329)",
+                message_zh=f"{call.callee}() 使用了固定的 {what}（{_shown_zh(flows, node, call)}）："
+                           f"{_NONCE_WHY_ZH if nonce else _IV_WHY_ZH}。策略：每次加密都使用新的"
+                           f"随机 IV/nonce。修复：每条消息使用 os.urandom({12 if nonce else 16})，"
+                           f"并与密文一同存储（CWE-329）")
 
 
 def _shown(flows, node, call: CallSite) -> str:
@@ -89,6 +97,16 @@ def _shown(flows, node, call: CallSite) -> str:
         return f"{node.value}, {size} bytes"
     return f"{size} zero bytes" if not value.strip(b"\0" if isinstance(value, bytes) else "\0") \
         else f"a literal of {size} bytes"
+
+
+def _shown_zh(flows, node, call: CallSite) -> str:
+    """_shown in Chinese: "IV，16 字节", "16 个零字节", "长 12 字节的字面量"."""
+    value = flows.constant(node, flows.scope(call))
+    size = len(value.encode() if isinstance(value, str) else value)
+    if type(node).__name__ == "Name":
+        return f"{node.value}，{size} 字节"
+    return f"{size} 个零字节" if not value.strip(b"\0" if isinstance(value, bytes) else "\0") \
+        else f"长 {size} 字节的字面量"
 
 
 def _iv_node(call: CallSite, entry: dict[str, Any]):

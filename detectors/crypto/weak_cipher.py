@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from detectors.crypto._denylist import argument, cited, entry_for, section, severity
+from detectors.crypto._denylist import argument, cited, entry_for, section, severity, zh
 from detectors.crypto._flow import where
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
@@ -75,7 +75,11 @@ class WeakCipher(Rule):
                 message=f"{shown} encrypts with {entry['name']}: {entry['why']}. Policy: "
                         f"customer data is encrypted with AES (256-bit for core sensitive data) "
                         f"or ChaCha20 in an authenticated mode. Fix: AES-256-GCM or "
-                        f"ChaCha20-Poly1305{cited(entry['references'])}")
+                        f"ChaCha20-Poly1305{cited(entry['references'])}",
+                message_zh=f"{shown} 使用 {zh(entry['name'])} 加密：{zh(entry['why'])}。策略："
+                           f"客户数据须使用 AES（核心敏感数据使用 256 位）或 ChaCha20 的认证加密"
+                           f"模式加密。修复：使用 AES-256-GCM 或 ChaCha20-Poly1305"
+                           f"{cited(entry['references'])}")
 
 
 def _evp(module: PythonModule, call: CallSite,

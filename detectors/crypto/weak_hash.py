@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from detectors.crypto._denylist import (argument, cited, entry_for, match, mentions_password,
-                                        section, severity)
+from detectors.crypto._denylist import (
+    argument,
+    cited,
+    entry_for,
+    match,
+    mentions_password,
+    section,
+    severity,
+    zh,
+)
 from detectors.crypto._flow import flow, where
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
@@ -87,14 +95,23 @@ class WeakHash(Rule):
                             f"{entry['why']} and any fast hash is brute-forced offline. Policy: "
                             f"passwords are stored with a slow, salted password hash. Fix: "
                             f"argon2id, scrypt, bcrypt or PBKDF2-HMAC-SHA256 (>= 600,000 "
-                            f"iterations){cited(entry['references'])}")
+                            f"iterations){cited(entry['references'])}",
+                    message_zh=f"{call.callee}() 中使用 {zh(entry['name'])} 对口令（{password}）"
+                               f"做哈希：{zh(entry['why'])}，且任何快速哈希都可被离线暴力破解。"
+                               f"策略：口令须使用慢速、加盐的口令哈希存储。修复：使用 argon2id、"
+                               f"scrypt、bcrypt 或 PBKDF2-HMAC-SHA256（>= 600,000 次迭代）"
+                               f"{cited(entry['references'])}")
                 continue
             yield self.finding(
                 ctx, **where(module, call), severity=severity(entry), key=name,
                 message=f"{call.callee}() uses {entry['name']}: {entry['why']}. Policy: no broken "
                         f"hash where integrity or authenticity depends on it. Fix: SHA-256 or "
                         f"SHA-3; for a checksum or cache key only, pass usedforsecurity=False"
-                        f"{cited(entry['references'])}")
+                        f"{cited(entry['references'])}",
+                message_zh=f"{call.callee}() 使用了 {zh(entry['name'])}：{zh(entry['why'])}。"
+                           f"策略：凡依赖完整性或真实性之处，不得使用已被攻破的哈希算法。修复："
+                           f"使用 SHA-256 或 SHA-3；若仅用于校验和或缓存键，请传入 "
+                           f"usedforsecurity=False{cited(entry['references'])}")
 
 
 def _named(module: PythonModule, call: CallSite,

@@ -57,10 +57,12 @@ class DbListensAllInterfaces(ConfigRule):
             found = settings(doc).get("listen_addresses")
             candidates = [found] if found is not None else []
             advice = "pg_hba.conf decides who may connect"
+            advice_zh = "谁可以连接由 pg_hba.conf 决定"
         else:
             candidates = [o for g in groups(doc) if is_server_group(g)
                           for o in g.children if o.key == "bind_address"][-1:]
             advice = "the accounts' host parts (user@'%') decide who may connect"
+            advice_zh = "谁可以连接由账号的主机部分（user@'%'）决定"
         for directive in candidates:
             wild = [e for e in (x.strip() for x in directive.value.split(",")) if e in _WILDCARDS]
             if not wild:
@@ -72,4 +74,8 @@ class DbListensAllInterfaces(ConfigRule):
                          f"out; {advice}, and together with an entry that admits any address "
                          "the database is exposed (clause 3.3.1); bind to the private interface "
                          "instead"),
+                message_zh=(f"{directive.name} = {directive.value}：服务器在所有网络接口上监听，"
+                            f"只剩防火墙和身份认证在阻挡网络访问；{advice_zh}，若再有一条放行"
+                            "任意地址的规则，数据库即暴露在外（条款 3.3.1）；请改为绑定到私有网络"
+                            "接口"),
             )

@@ -115,6 +115,10 @@ class FirewallOpenToWorld(Rule):
                      "is open (clause 3.3.1); restrict the source to the VPC or the application "
                      "security group" + ("" if data else ", and reach admin ports via a bastion "
                                          "or Session Manager")),
+            message_zh=(f"{where} 向 {' 和 '.join(dict.fromkeys(sources))}（整个互联网）开放 "
+                        f"{describe(ports)}：纵深防御中的防火墙这一层已失守（条款 3.3.1）；请将来源"
+                        "限制为 VPC 或应用的安全组" + ("" if data else "，并通过堡垒机或 "
+                                                       "Session Manager 访问管理端口")),
         )
 
 

@@ -57,7 +57,7 @@ class MysqlAuditLoggingMissing(ConfigRule):
         options = [o for g in server for o in g.children if o.key not in INCLUDE_DIRECTIVES]
         if not options or _audited(options):
             return
-        anchor, why = _anchor(server, options)
+        anchor, why, why_zh = _anchor(server, options)
         included = any(d.key in INCLUDE_DIRECTIVES for d in doc.walk())
         yield self.directive_finding(
             ctx, anchor, key="my.cnf:audit",
@@ -68,6 +68,13 @@ class MysqlAuditLoggingMissing(ConfigRule):
                 "changed customer data leaves no evidence (clause 3.3.1); add plugin-load-add = "
                 "server_audit.so and server_audit_logging = ON"
                 + (" (an included file may load it)" if included else "")
+            ),
+            message_zh=(
+                f"MySQL/MariaDB 没有审计日志：{why_zh}；未加载任何审计插件（server_audit、"
+                "audit_log），general_log 也处于关闭状态（默认值），因此谁读取或修改了客户数据"
+                "都不会留下证据（条款 3.3.1）；请添加 plugin-load-add = server_audit.so 和 "
+                "server_audit_logging = ON"
+                + ("（被包含的文件可能会加载它）" if included else "")
             ),
         )
 
@@ -88,11 +95,14 @@ def _audited(options: list[Directive]) -> bool:
     return False
 
 
-def _anchor(server: list[Directive], options: list[Directive]) -> tuple[Directive, str]:
+def _anchor(server: list[Directive], options: list[Directive]) -> tuple[Directive, str, str]:
+    """The directive to report at, and why there is no audit trail, in English and Chinese."""
     for name in ("server_audit_logging", "general_log"):
         found = flag(options, name)
         if found is not None:
             given = value(found[0])
-            return found[0], f"{found[0].name}{' = ' + given if given else ''} turns it off"
+            shown = f"{found[0].name}{' = ' + given if given else ''}"
+            return found[0], f"{shown} turns it off", f"{shown} 将其关闭"
     group = next(g for g in server if g.children)
-    return group, f"no audit or general-log option in the server groups (first: {group.name})"
+    return (group, f"no audit or general-log option in the server groups (first: {group.name})",
+            f"服务器配置组中没有任何审计或 general-log 选项（第一个组：{group.name}）")

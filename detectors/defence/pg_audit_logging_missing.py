@@ -64,7 +64,7 @@ class PgAuditLoggingMissing(ConfigRule):
         markers = [current[m] for m in _SERVER_MARKERS if m in current]
         if not markers or _audited(current):
             return
-        anchor, why = _anchor(current, markers)
+        anchor, why, why_zh = _anchor(current, markers)
         included = any(d.key in INCLUDE_DIRECTIVES for d in doc.directives)
         yield self.directive_finding(
             ctx, anchor, object="postgresql.conf", key="postgresql.conf:audit",
@@ -76,6 +76,13 @@ class PgAuditLoggingMissing(ConfigRule):
                 "leaves no evidence (clause 3.3.1); preload "
                 "pgaudit with pgaudit.log = 'write, ddl, role' and turn on connection logging"
                 + (" (an included file may set these)" if included else "")
+            ),
+            message_zh=(
+                f"PostgreSQL 没有审计日志：{why_zh}，也没有其他设置记录语句或会话（pgaudit 未生效，"
+                "log_statement 为 none，log_connections 和 log_disconnections 关闭：均为默认值），"
+                "因此谁读取或修改了客户数据都不会留下证据（条款 3.3.1）；请预加载 pgaudit 并设置 "
+                "pgaudit.log = 'write, ddl, role'，同时开启连接日志"
+                + ("（被包含的文件可能会设置这些项）" if included else "")
             ),
         )
 
@@ -102,16 +109,23 @@ def _audited(current: dict[str, Directive]) -> bool:
     return False
 
 
-def _anchor(current: dict[str, Directive], markers: list[Directive]) -> tuple[Directive, str]:
+def _anchor(current: dict[str, Directive],
+            markers: list[Directive]) -> tuple[Directive, str, str]:
+    """The directive to report at, and why there is no audit trail, in English and Chinese."""
     statement = current.get("log_statement")
     if statement is not None:
-        return statement, f"log_statement = {statement.value or 'none'}"
+        shown = f"log_statement = {statement.value or 'none'}"
+        return statement, shown, shown
     libraries = current.get("shared_preload_libraries")
     if libraries is not None and "pgaudit" in _libraries(libraries):
-        return libraries, "pgaudit is preloaded but pgaudit.log is none (its default)"
+        return (libraries, "pgaudit is preloaded but pgaudit.log is none (its default)",
+                "已预加载 pgaudit，但 pgaudit.log 为 none（默认值）")
     if libraries is not None:
-        return libraries, f"shared_preload_libraries = '{libraries.value}' leaves pgaudit out"
+        shown = f"shared_preload_libraries = '{libraries.value}'"
+        return libraries, f"{shown} leaves pgaudit out", f"{shown} 未包含 pgaudit"
     for name in ("log_connections", "log_disconnections"):
         if name in current:
-            return current[name], f"{name} = {current[name].value}"
-    return markers[0], "no audit or logging setting is made in this server config"
+            shown = f"{name} = {current[name].value}"
+            return current[name], shown, shown
+    return (markers[0], "no audit or logging setting is made in this server config",
+            "该服务器配置中没有任何审计或日志设置")

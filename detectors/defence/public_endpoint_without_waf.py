@@ -13,6 +13,12 @@ _ASSOCIATIONS = frozenset({"aws_wafv2_web_acl_association", "aws_wafregional_web
                            "aws_waf_web_acl_association"})
 
 
+_WHAT_ZH = {  # what _public returns, in Chinese
+    "internet-facing application load balancer": "面向互联网的应用负载均衡器",
+    "CloudFront distribution": "CloudFront 分发",
+    "API Gateway REST API stage": "API Gateway REST API 阶段",
+}
+
 class PublicEndpointWithoutWaf(Rule):
     """An internet-facing ALB, REST API stage or CloudFront distribution has no web ACL attached.
 
@@ -67,6 +73,10 @@ class PublicEndpointWithoutWaf(Rule):
                          "scraping before it reaches the application (clause 3.3.1); add an "
                          "aws_wafv2_web_acl_association (a web ACL may be attached elsewhere, "
                          "e.g. by Firewall Manager)"),
+                message_zh=(f"{block.address}（{_WHAT_ZH.get(what, what)}）在本配置中未关联 WAF "
+                            "web ACL：注入、撞库和爬取流量在到达应用之前没有任何过滤（条款 3.3.1）；"
+                            "请添加 aws_wafv2_web_acl_association（web ACL 也可能在别处关联，"
+                            "例如通过 Firewall Manager）"),
             )
 
 

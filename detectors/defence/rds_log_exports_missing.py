@@ -66,6 +66,10 @@ class RdsLogExportsMissing(Rule):
                          f"({_EXPORTS} is {'empty' if exports is not None else 'not set'}): its "
                          "audit and connection logs cannot be kept or searched (clause 3.3.1); "
                          f"set {_EXPORTS} = {_suggest(block.attributes.get('engine'))}"),
+                message_zh=(f"{block.address} 未将任何数据库日志导出到 CloudWatch"
+                            f"（{_EXPORTS} {'为空' if exports is not None else '未设置'}）："
+                            "其审计日志和连接日志无法留存或检索（条款 3.3.1）；请设置 "
+                            f"{_EXPORTS} = {_suggest_zh(block.attributes.get('engine'))}"),
             )
 
 
@@ -73,3 +77,8 @@ def _suggest(engine: Any) -> str:
     name = str(engine or "").lower()
     return next((logs for prefix, logs in _SUGGESTED if name.startswith(prefix)),
                 "[the engine's audit/general log types]")
+
+
+def _suggest_zh(engine: Any) -> str:
+    suggested = _suggest(engine)
+    return "[该引擎的 audit/general 日志类型]" if suggested.startswith("[the ") else suggested

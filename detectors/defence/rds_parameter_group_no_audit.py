@@ -69,11 +69,13 @@ class RdsParameterGroupNoAudit(Rule):
                 if _pg_audited(params):
                     continue
                 wanted = "pgaudit in shared_preload_libraries with pgaudit.log"
+                wanted_zh = "shared_preload_libraries 中的 pgaudit 及 pgaudit.log 设置"
             elif any(f in family for f in ("mysql", "mariadb")):
                 if params.get("server_audit_logging") in _ON or (
                         option_plugin and not family.startswith("aurora")):
                     continue
                 wanted = "server_audit_logging = 1 (or the MARIADB_AUDIT_PLUGIN option)"
+                wanted_zh = "server_audit_logging = 1（或 MARIADB_AUDIT_PLUGIN 选项）"
             else:
                 continue
             yield self.finding(
@@ -81,6 +83,8 @@ class RdsParameterGroupNoAudit(Rule):
                 message=(f"{block.address} ({family}) turns on no database audit logging: it "
                          f"lacks {wanted}, so who read or changed customer data leaves no "
                          "record (clause 3.3.1)"),
+                message_zh=(f"{block.address}（{family}）未开启任何数据库审计日志：缺少 "
+                            f"{wanted_zh}，因此谁读取或修改了客户数据都不会留下记录（条款 3.3.1）"),
             )
 
 

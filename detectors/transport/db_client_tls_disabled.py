@@ -17,6 +17,19 @@ if TYPE_CHECKING:
     from scanner.parsers.python import PythonModule
 
 
+_FIX_ZH = {  # the fix of each db_client entry in weak_crypto.toml, in Chinese
+    "drop ssl_disabled and pass ssl_ca=<CA bundle> with ssl_verify_identity=True":
+        "删除 ssl_disabled，并传入 ssl_ca=<CA bundle> 和 ssl_verify_identity=True",
+    "ssl='verify-full' (or an ssl.SSLContext from ssl.create_default_context(cafile=...))":
+        "ssl='verify-full'（或由 ssl.create_default_context(cafile=...) 创建的 ssl.SSLContext）",
+    "sslmode='verify-full' with sslrootcert=<CA bundle>":
+        "sslmode='verify-full' 并设置 sslrootcert=<CA bundle>",
+    "ssl_mode='VERIFY_IDENTITY' with ssl={'ca': <CA bundle>}":
+        "ssl_mode='VERIFY_IDENTITY' 并设置 ssl={'ca': <CA bundle>}",
+    "tls=True with tlsCAFile=<CA bundle> (mongodb+srv:// URIs enable TLS by default)":
+        "tls=True 并设置 tlsCAFile=<CA bundle>（mongodb+srv:// URI 默认启用 TLS）",
+}
+
 class DbClientTlsDisabled(Rule):
     """A database driver call turns TLS off, or makes it optional, through its keyword arguments.
 
@@ -83,13 +96,20 @@ class DbClientTlsDisabled(Rule):
                 continue
             target = f" to {host}" if isinstance(host, str) else ""
             effect = "turns TLS off" if mode == "off" else "leaves TLS optional and unverified"
+            target_zh = f"（目标 {host}）" if isinstance(host, str) else ""
+            effect_zh = ("关闭了 TLS 传输加密" if mode == "off"
+                         else "使 TLS 传输加密成为可选项且不校验证书")
             yield self.finding(
                 ctx, **where(module, where_node or call), key=f"{name}:{shown}",
                 severity=Severity.HIGH if mode == "off" else Severity.MEDIUM,
                 message=f"{call.callee}({shown}) {effect} for the {entry['driver']} connection"
                         f"{target}: queries, customer rows and credentials can cross the network "
                         f"in clear text. Policy: database connections use verified TLS. Fix: "
-                        f"{entry['fix']} (CWE-319)")
+                        f"{entry['fix']} (CWE-319)",
+                message_zh=f"{call.callee}({shown}) 为 {entry['driver']} 连接{target_zh}"
+                           f"{effect_zh}：查询、客户数据行和口令可能以明文在网络上传输。"
+                           f"策略：数据库连接须使用经过证书校验的 TLS。修复："
+                           f"{_FIX_ZH.get(entry['fix'], entry['fix'])}（CWE-319）")
 
 
 def _weakness(entry: dict[str, Any], setting: str, value: object,

@@ -174,12 +174,19 @@ class DbUrlInsecureSslmode(Rule):
                                                                   "leaves TLS optional")
             confidence = None
         effect = effect[0] if mode == "disable" else f"{effect[1]} and unverified"
+        if hosts is None:
+            subject_zh = f"{family} 连接"
+        else:
+            subject_zh = f"到 {where} 的 {family} 连接"
+        effect_zh = ("关闭了 TLS 传输加密" if mode == "disable"
+                     else "使 TLS 传输加密成为可选项且不校验证书")
         found = ctx.lines[span.line - 1].find(shown) if span.line <= len(ctx.lines) else -1
         yield self.finding(
             ctx, line=span.line, column=found + 1 if found >= 0 else span.column,
             severity=_SEVERITY[mode], confidence=confidence,
             key=f"{family}:{where or '*'}:{param}={value}",
-            message=f"{subject} {effect} ({param}={value})")
+            message=f"{subject} {effect} ({param}={value})",
+            message_zh=f"{subject_zh}{effect_zh}（{param}={value}）")
 
 
 class _Weakness(NamedTuple):

@@ -23,6 +23,7 @@ _REQUIREMENTS = (
     Requirement("CSRF_COOKIE_SECURE", "False", "CSRF_COOKIE_SECURE = True", falsy_literal),
 )
 _WHAT = {"SESSION_COOKIE_SECURE": "the session cookie", "CSRF_COOKIE_SECURE": "the CSRF cookie"}
+_WHAT_ZH = {"SESSION_COOKIE_SECURE": "会话 Cookie", "CSRF_COOKIE_SECURE": "CSRF Cookie"}
 
 
 class DjangoCookieNotSecure(Rule):
@@ -80,6 +81,9 @@ class DjangoCookieNotSecure(Rule):
                          f"{_WHAT[setting.name]} over plain HTTP too, where it can be read on "
                          f"the path, against clause 3.3.3 (encrypt data in transit); set "
                          f"{requirement.fix}"),
+                message_zh=(f"{setting.name} = {setting.value!r}：浏览器也会通过明文 HTTP 发送"
+                            f"{_WHAT_ZH[setting.name]}，可能在传输路径上被读取，违反条款 3.3.3"
+                            f"（传输中的数据须加密）；请设置 {requirement.fix}"),
             )
         if found.missing and found.debug_line is not None:
             names = ", ".join(f"{r.name} (default {r.default})" for r in found.missing)
@@ -92,4 +96,10 @@ class DjangoCookieNotSecure(Rule):
                          + " and ".join(_WHAT[r.name] for r in found.missing)
                          + " over plain HTTP too, against clause 3.3.3 (encrypt data in "
                          "transit); set " + "; ".join(r.fix for r in found.missing)),
+                message_zh=("DEBUG = False，但未设置 "
+                            + "、".join(f"{r.name}（默认值 {r.default}）" for r in found.missing)
+                            + "：浏览器也会通过明文 HTTP 发送"
+                            + "和".join(_WHAT_ZH[r.name] for r in found.missing)
+                            + "，违反条款 3.3.3（传输中的数据须加密）；请设置 "
+                            + "; ".join(r.fix for r in found.missing)),
             )

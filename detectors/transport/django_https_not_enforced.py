@@ -32,6 +32,10 @@ _EFFECT = {
     "SECURE_SSL_REDIRECT": "plain-HTTP requests are served instead of redirected to HTTPS",
     "SECURE_HSTS_SECONDS": "browsers get no HSTS header and may keep using plain HTTP",
 }
+_EFFECT_ZH = {
+    "SECURE_SSL_REDIRECT": "明文 HTTP 请求会被直接处理，而不是重定向到 HTTPS",
+    "SECURE_HSTS_SECONDS": "浏览器收不到 HSTS 响应头，可能继续使用明文 HTTP",
+}
 
 
 class DjangoHttpsNotEnforced(Rule):
@@ -88,6 +92,8 @@ class DjangoHttpsNotEnforced(Rule):
                 message=(f"{setting.name} = {setting.value!r}: {_EFFECT[setting.name]}, "
                          f"against clause 3.3.3 (encrypt data in transit); set "
                          f"{requirement.fix}"),
+                message_zh=(f"{setting.name} = {setting.value!r}：{_EFFECT_ZH[setting.name]}，"
+                            f"违反条款 3.3.3（传输中的数据须加密）；请设置 {requirement.fix}"),
             )
         if found.missing and found.debug_line is not None:
             names = ", ".join(f"{r.name} (default {r.default})" for r in found.missing)
@@ -100,4 +106,8 @@ class DjangoHttpsNotEnforced(Rule):
                          f" not set: "
                          + "; ".join(_EFFECT[r.name] for r in found.missing)
                          + f", against clause 3.3.3 (encrypt data in transit); set {fixes}"),
+                message_zh=("DEBUG = False，但未设置 "
+                            + "、".join(f"{r.name}（默认值 {r.default}）" for r in found.missing)
+                            + "：" + "；".join(_EFFECT_ZH[r.name] for r in found.missing)
+                            + f"，违反条款 3.3.3（传输中的数据须加密）；请设置 {fixes}"),
             )

@@ -112,10 +112,13 @@ class HstsMissing(ConfigRule):
             yield from self._haproxy(document, ctx)
 
     def _missing(self, ctx: RuleContext, at: Directive, where: str, confidence: Confidence,
-                 **place: str) -> Finding:
+                 where_zh: str = "", **place: str) -> Finding:
         return self.directive_finding(ctx, at, confidence=confidence, **place, message=(
             f"{where} sends no Strict-Transport-Security header: browsers keep trying plain "
-            "HTTP first (SSL stripping); add Strict-Transport-Security max-age=63072000"))
+            "HTTP first (SSL stripping); add Strict-Transport-Security max-age=63072000"),
+            message_zh=(
+            f"{where_zh or where} 未发送 Strict-Transport-Security 响应头：浏览器会继续优先尝试"
+            "明文 HTTP（SSL 剥离）；请添加 Strict-Transport-Security max-age=63072000"))
 
     def _short(self, ctx: RuleContext, at: Directive | None) -> Iterator[Finding]:
         if at is None:
@@ -128,7 +131,11 @@ class HstsMissing(ConfigRule):
                     f"Strict-Transport-Security max-age={age}"
                     + (" switches HSTS off" if age == 0 else
                        f" is shorter than {self.settings['min_max_age']} seconds")
-                    + "; use max-age=63072000"))
+                    + "; use max-age=63072000"), message_zh=(
+                    f"Strict-Transport-Security max-age={age}"
+                    + (" 关闭了 HSTS" if age == 0 else
+                       f" 短于 {self.settings['min_max_age']} 秒")
+                    + "；请使用 max-age=63072000"))
 
     def _nginx(self, document: ConfigDocument, ctx: RuleContext) -> Iterator[Finding]:
         seen: set[int] = set()
@@ -140,7 +147,8 @@ class HstsMissing(ConfigRule):
             if own is None:
                 confidence = (Confidence.LOW if server.unresolved_include() else
                               Confidence.HIGH if server.full_view else Confidence.MEDIUM)
-                yield self._missing(ctx, server.anchor, "this HTTPS server", confidence)
+                yield self._missing(ctx, server.anchor, "this HTTPS server", confidence,
+                                    "该 HTTPS 服务器")
                 continue
             if id(own) not in seen:
                 seen.add(id(own))
@@ -151,7 +159,11 @@ class HstsMissing(ConfigRule):
                     yield self.directive_finding(ctx, mine[0], severity=Severity.LOW, message=(
                         f"add_header in '{' '.join((location.name, *location.args))}' drops the "
                         "server's Strict-Transport-Security header for these responses (nginx "
-                        "inherits add_header only into blocks that set none); repeat it here"))
+                        "inherits add_header only into blocks that set none); repeat it here"),
+                        message_zh=(
+                        f"'{' '.join((location.name, *location.args))}' 中的 add_header 使这些响应"
+                        "丢失了 server 的 Strict-Transport-Security 响应头（nginx 只会把 "
+                        "add_header 继承到自身未设置任何 add_header 的块中）；请在此处重复设置"))
 
     def _apache(self, document: ConfigDocument, ctx: RuleContext) -> Iterator[Finding]:
         server_wide = _apache_hsts([d for d in apache_scope(document.root) if d.key == "header"])
@@ -163,7 +175,8 @@ class HstsMissing(ConfigRule):
                 confidence = Confidence.HIGH if apache_is_main(document) else Confidence.MEDIUM
                 label = section_label(vhost)
                 yield self._missing(ctx, vhost, label.replace("VirtualHost", "SSL virtual host", 1),
-                                    confidence, **block_finding_place(ctx.kind, vhost, label))
+                                    confidence, label.replace("VirtualHost", "SSL 虚拟主机", 1),
+                                    **block_finding_place(ctx.kind, vhost, label))
             elif own is not server_wide:
                 yield from self._short(ctx, own)
         yield from self._short(ctx, server_wide)

@@ -144,6 +144,9 @@ class HttpPlaintextApp(ConfigRule):
                 yield self.directive_finding(ctx, at, message=(
                     f"server on plain HTTP port {listen_port(at.args[0]) if plain else 80} "
                     f"serves the application ({served}) without redirecting to HTTPS; add "
+                    "'return 301 https://$host$request_uri;'"), message_zh=(
+                    f"明文 HTTP 端口 {listen_port(at.args[0]) if plain else 80} 上的 server "
+                    f"提供应用服务（{served}），且未重定向到 HTTPS；请添加 "
                     "'return 301 https://$host$request_uri;'"))
 
     def _apache(self, document: ConfigDocument, ctx: RuleContext, ports: set[str]
@@ -158,11 +161,15 @@ class HttpPlaintextApp(ConfigRule):
                        and not (d.key == "proxypass" and d.args[1:2] == ("!",))]
             what = (f"{serving[0].name} {serving[0].value}" if serving
                     else "the main server's DocumentRoot")
+            what_zh = what if serving else "主服务器的 DocumentRoot"
             label = section_label(vhost)
             yield self.directive_finding(ctx, vhost, **block_finding_place(ctx.kind, vhost, label),
                                          message=(
                 f"{label.replace('VirtualHost', 'virtual host', 1)} serves {what} over plain "
-                "HTTP without redirecting to HTTPS; add 'Redirect permanent / https://<host>/'"))
+                "HTTP without redirecting to HTTPS; add 'Redirect permanent / https://<host>/'"),
+                message_zh=(
+                f"{label.replace('VirtualHost', '虚拟主机', 1)} 通过明文 HTTP 提供 {what_zh}，"
+                "且未重定向到 HTTPS；请添加 'Redirect permanent / https://<host>/'"))
 
     @staticmethod
     def _apache_redirect(d: Directive) -> bool:
@@ -185,6 +192,9 @@ class HttpPlaintextApp(ConfigRule):
             yield self.directive_finding(ctx, plain[0], message=(
                 f"{section.name} {section.value} serves {routes[0].name} {routes[0].value} "
                 f"on plain HTTP port {_port(plain[0].args[0])} without redirecting to HTTPS; add "
+                "'http-request redirect scheme https unless { ssl_fc }'"), message_zh=(
+                f"{section.name} {section.value} 在明文 HTTP 端口 {_port(plain[0].args[0])} 上"
+                f"提供 {routes[0].name} {routes[0].value}，且未重定向到 HTTPS；请添加 "
                 "'http-request redirect scheme https unless { ssl_fc }'"))
 
     @staticmethod

@@ -62,6 +62,7 @@ class MysqlSecureTransportNotRequired(ConfigRule):
         where = ", ".join(exposed)
         group = bind.context[0] if bind.context else "[mysqld]"
         fix = f"set require_secure_transport = ON in {group} (MySQL 5.7+, MariaDB 10.5.2+)"
+        fix_zh = f"请在 {group} 中设置 require_secure_transport = ON（MySQL 5.7+、MariaDB 10.5.2+）"
         required = flag(options, "require_secure_transport")
         if required is None:
             yield self.directive_finding(
@@ -70,6 +71,10 @@ class MysqlSecureTransportNotRequired(ConfigRule):
                     f"the server binds to {where} but require_secure_transport is not set "
                     f"(default OFF): clients may connect without TLS, against clause 3.3.3 "
                     f"(encrypt data in transit); {fix}"
+                ),
+                message_zh=(
+                    f"服务器绑定到 {where}，但未设置 require_secure_transport（默认值 OFF）："
+                    f"客户端可以不使用 TLS 连接，违反条款 3.3.3（传输中的数据须加密）；{fix_zh}"
                 ),
             )
         elif required[1] is False:
@@ -80,6 +85,10 @@ class MysqlSecureTransportNotRequired(ConfigRule):
                     f"{option.name}{_shown(option)} while the server binds to {where} (line "
                     f"{bind.line}): clients may connect without TLS, against clause 3.3.3 "
                     f"(encrypt data in transit); {fix}"
+                ),
+                message_zh=(
+                    f"{option.name}{_shown(option)}，而服务器绑定到 {where}（第 {bind.line} 行）："
+                    f"客户端可以不使用 TLS 连接，违反条款 3.3.3（传输中的数据须加密）；{fix_zh}"
                 ),
             )
 

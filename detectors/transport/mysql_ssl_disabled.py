@@ -64,6 +64,11 @@ class MysqlSslDisabled(ConfigRule):
                         "connection is plaintext, against clause 3.3.3 (encrypt data in "
                         "transit); set tls_version = TLSv1.2,TLSv1.3"
                     ),
+                    message_zh=(
+                        "tls_version 为空：服务器不接受任何 TLS 协议版本，因此所有连接均为明文，"
+                        "违反条款 3.3.3（传输中的数据须加密）；请设置 "
+                        "tls_version = TLSv1.2,TLSv1.3"
+                    ),
                 )
         for group in groups(doc):
             name = group_name(group)
@@ -82,6 +87,7 @@ class MysqlSslDisabled(ConfigRule):
             return
         option = state[0]
         written = option.name + ("" if value(option) is None else f" = {value(option)}")
+        who_zh = "服务器" if who == "the server" else who.replace(" clients", " 客户端")
         yield self.directive_finding(
             ctx, option, confidence=confidence,
             severity=self.severity if who == "the server" else Severity.MEDIUM,
@@ -90,6 +96,12 @@ class MysqlSslDisabled(ConfigRule):
                 f"credentials in plaintext, against clause 3.3.3 (encrypt data in transit); "
                 + ("remove it and set require_secure_transport = ON" if who == "the server"
                    else "remove it and use ssl-mode = VERIFY_IDENTITY")
+            ),
+            message_zh=(
+                f"{written} 为{who_zh}关闭了 TLS：连接中的查询、结果和凭据均以明文传输，"
+                f"违反条款 3.3.3（传输中的数据须加密）；"
+                + ("请删除该项并设置 require_secure_transport = ON" if who == "the server"
+                   else "请删除该项并使用 ssl-mode = VERIFY_IDENTITY")
             ),
         )
 

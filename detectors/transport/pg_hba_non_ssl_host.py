@@ -20,6 +20,12 @@ _EFFECT = {
             "allow or prefer (libpq's default) can connect in plaintext",
     "hostnogssenc": "accepts TCP connections without GSSAPI encryption, with or without TLS",
 }
+_EFFECT_ZH = {
+    "hostnossl": "只接受明文（非 TLS）TCP 连接",
+    "host": "接受使用或不使用 TLS 的 TCP 连接，因此 sslmode 为 disable、allow 或 prefer"
+            "（libpq 的默认值）的客户端可以明文连接",
+    "hostnogssenc": "接受未使用 GSSAPI 加密的 TCP 连接，无论是否使用 TLS",
+}
 _LOOPBACK_NAMES = frozenset({"samehost", "localhost"})
 # Methods that make a record refuse rather than admit; cert is only valid on hostssl records
 # (the server refuses to load the file otherwise), so such a record admits nobody.
@@ -88,6 +94,11 @@ class PgHbaNonSslHost(ConfigRule):
                     f"{kind} record for {address} (database {db}, user {user}) {_EFFECT[kind]}; "
                     f"clause 3.3.3 asks that data in transit be encrypted: use "
                     f"hostssl {db} {user} {address} {fix_method} (with ssl = on)"
+                ),
+                message_zh=(
+                    f"针对 {address}（数据库 {db}，用户 {user}）的 {kind} 记录"
+                    f"{_EFFECT_ZH[kind]}；条款 3.3.3 要求传输中的数据须加密：请使用 "
+                    f"hostssl {db} {user} {address} {fix_method}（并设置 ssl = on）"
                 ),
             )
 

@@ -14,6 +14,8 @@ from scanner.rule import ConfigRule, Example, RuleContext
 # protects nothing, so only a server that listens on another address needs ssl = on.
 _LOCAL_NAMES = frozenset({"", "localhost"})
 _FIX = "set ssl = on with ssl_cert_file/ssl_key_file, and use hostssl records in pg_hba.conf"
+_FIX_ZH = ("请设置 ssl = on 并配置 ssl_cert_file/ssl_key_file，同时在 pg_hba.conf 中使用 "
+           "hostssl 记录")
 
 
 class PgSslDisabled(ConfigRule):
@@ -73,6 +75,11 @@ class PgSslDisabled(ConfigRule):
                     f"in transit); {_FIX}"
                     + (" (an included file may set it)" if included else "")
                 ),
+                message_zh=(
+                    f"PostgreSQL 监听 {where}，但未设置 ssl，而 ssl 的默认值为 off：网络客户端以"
+                    f"明文连接，违反条款 3.3.3（传输中的数据须加密）；{_FIX_ZH}"
+                    + ("（被包含的文件可能设置了该项）" if included else "")
+                ),
             )
         elif parse_bool(ssl.value) is False:
             yield self.directive_finding(
@@ -81,6 +88,10 @@ class PgSslDisabled(ConfigRule):
                     f"ssl = {ssl.value} while PostgreSQL listens on {where} (line "
                     f"{listen.line}): network clients connect in plaintext, against clause "
                     f"3.3.3 (encrypt data in transit); {_FIX}"
+                ),
+                message_zh=(
+                    f"ssl = {ssl.value}，而 PostgreSQL 监听 {where}（第 {listen.line} 行）："
+                    f"网络客户端以明文连接，违反条款 3.3.3（传输中的数据须加密）；{_FIX_ZH}"
                 ),
             )
 

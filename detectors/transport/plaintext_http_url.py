@@ -79,14 +79,19 @@ class PlaintextHttpUrl(Rule):
             body = [kw for kw in spec["body"] if call.keyword(kw) is not None]
             writes = method in spec["writing_methods"] or bool(body)
             what = f"sends {', '.join(body) or 'data'}" if writes else "makes a request"
+            what_zh = f"发送 {', '.join(body) or '数据'}" if writes else "发起请求"
             if method in ("Client", "AsyncClient", "ClientSession"):
                 what = "sends all its requests"
+                what_zh = "发送其全部请求"
             yield self.finding(
                 ctx, **where(module, node), key=f"{call.callee}:http://{host}",
                 severity=None if writes else Severity.LOW,
                 message=f"{call.callee}() {what} to http://{host} without TLS: requests and "
                         f"responses can be read and changed on the path. Policy: customer data "
-                        f"in transit is encrypted with TLS. Fix: use https://{host} (CWE-319)")
+                        f"in transit is encrypted with TLS. Fix: use https://{host} (CWE-319)",
+                message_zh=f"{call.callee}() 未使用 TLS 向 http://{host} {what_zh}：请求和响应"
+                           f"可在传输路径上被读取和篡改。策略：传输中的客户数据须使用 TLS 加密。"
+                           f"修复：改用 https://{host}（CWE-319）")
 
 
 def _url_argument(call: CallSite) -> tuple[str, Any]:

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 _LOGINS = (".login", ".user", ".pass_", ".apop", ".rpass", ".auth")
 
 
+_FIX_ZH = {  # the fix of each plaintext_client entry in weak_crypto.toml, in Chinese
+    "SMTP": "使用 smtplib.SMTP_SSL(host, 465, context=ssl.create_default_context())，"
+            "或在 login() 和发送之前调用 starttls(context=...)",
+    "FTP": "使用 SFTP（paramiko）或启用 prot_p() 的 ftplib.FTP_TLS",
+    "Telnet": "使用 SSH（paramiko、asyncssh）；telnetlib 已在 Python 3.13 中移除",
+    "POP3": "使用 poplib.POP3_SSL，或在 user()/pass_() 之前调用 stls(context=...)",
+    "IMAP": "使用 imaplib.IMAP4_SSL，或在 login() 之前调用 starttls(ssl_context=...)",
+    "HTTP": "使用 http.client.HTTPSConnection(host, context=ssl.create_default_context())",
+}
+
 class PlaintextProtocolClient(Rule):
     """A client connects with a plaintext protocol: SMTP without STARTTLS, FTP, Telnet, POP3, IMAP.
 
@@ -74,6 +84,7 @@ class PlaintextProtocolClient(Rule):
             login = any(c.callee.endswith(_LOGINS) for c in nearby)
             known = isinstance(host, str)
             to = f"to {host}" if known else "to a host set at run time"
+            to_zh = f"到 {host} 的" if known else "到运行时才确定的主机的"
             yield self.finding(
                 ctx, **where(module, call), key=name,
                 severity=Severity.MEDIUM if known or login else Severity.LOW,
@@ -81,7 +92,12 @@ class PlaintextProtocolClient(Rule):
                 message=f"{call.callee}() opens a plaintext {entry['protocol']} connection {to}"
                         f"{', and logs in over it' if login else ''}: content and credentials "
                         f"are readable by anyone on the path. Policy: customer data in transit "
-                        f"is encrypted with TLS. Fix: {entry['fix']}{cited(entry['references'])}")
+                        f"is encrypted with TLS. Fix: {entry['fix']}{cited(entry['references'])}",
+                message_zh=f"{call.callee}() 建立了{to_zh}明文 {entry['protocol']} 连接"
+                           f"{'，并通过该连接登录' if login else ''}：传输内容和口令可被路径上的"
+                           f"任何人读取。策略：传输中的客户数据须使用 TLS 加密。修复："
+                           f"{_FIX_ZH.get(entry['protocol'], entry['fix'])}"
+                           f"{cited(entry['references'])}")
 
 
 def _nearby(flows: Any, call: CallSite) -> list[CallSite]:

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 _FIX = ("rediss://host:6380/0, or Redis(host=..., ssl=True, ssl_ca_certs=<CA bundle>), with "
         "tls-port enabled on the server")
+_FIX_ZH = ("使用 rediss://host:6380/0，或 Redis(host=..., ssl=True, ssl_ca_certs=<CA bundle>)，"
+           "并在服务端启用 tls-port")
+_HOW_ZH = {"a redis:// URL": "redis:// URL", "no ssl=True": "未设置 ssl=True"}
 
 
 class RedisClientPlaintext(Rule):
@@ -87,4 +90,8 @@ class RedisClientPlaintext(Rule):
             message=f"{call.callee}() connects to Redis at {host} in plaintext ({how})"
                     f"{', sending its password in clear' if secret else ''}: cached customer "
                     f"data and sessions are readable on the path. Policy: data in transit is "
-                    f"encrypted with TLS. Fix: {_FIX} (CWE-319)")
+                    f"encrypted with TLS. Fix: {_FIX} (CWE-319)",
+            message_zh=f"{call.callee}() 以明文（{_HOW_ZH.get(how, how)}）连接位于 {host} 的 Redis"
+                       f"{'，并以明文发送其口令' if secret else ''}：缓存的客户数据和会话可在"
+                       f"传输路径上被读取。策略：传输中的数据须使用 TLS 加密。修复：{_FIX_ZH}"
+                       f"（CWE-319）")

@@ -14,6 +14,7 @@ from scanner.rule import ConfigRule, Example, RuleContext
 # (TLS off); with no bind directive at all Redis listens on every interface.
 _DEFAULT_PORT = "6379"
 _FIX = "serve clients on tls-port (with tls-cert-file/tls-key-file) and set port 0"
+_FIX_ZH = "请通过 tls-port（配合 tls-cert-file/tls-key-file）为客户端提供服务，并设置 port 0"
 
 
 class RedisPlaintextPort(ConfigRule):
@@ -65,16 +66,21 @@ class RedisPlaintextPort(ConfigRule):
             at = port if port is not None else tls_port
             detail = (f"port {plain} stays open in plaintext next to tls-port {tls_port.value}"
                       + ("" if port is not None else f" (port is not set: default {plain})"))
+            detail_zh = (f"除 tls-port {tls_port.value} 外，端口 {plain} 仍以明文开放"
+                         + ("" if port is not None else f"（未设置 port：默认值 {plain}）"))
             severity = Severity.MEDIUM
         else:
             at = bind if bind is not None else port
             detail = (f"clients reach port {plain} in plaintext with no tls-port set "
                       f"(default 0: TLS off)")
+            detail_zh = f"客户端以明文访问端口 {plain}，且未设置 tls-port（默认值 0：TLS 关闭）"
             severity = self.severity
         yield self.directive_finding(
             ctx, at, severity=severity,
             message=(f"Redis listens on {where} and {detail}, against clause 3.3.3 (encrypt data "
                      f"in transit); {_FIX}"),
+            message_zh=(f"Redis 监听 {where}，{detail_zh}，违反条款 3.3.3（传输中的数据须加密）；"
+                        f"{_FIX_ZH}"),
         )
 
 

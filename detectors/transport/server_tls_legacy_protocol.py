@@ -34,6 +34,9 @@ class _Setting(NamedTuple):
     detail: str  # "tls_version = ... allows" -- what the setting does
     default: str  # the default, where absence would be fine
     fix: str  # format string: {versions} (blank-separated), {csv} (comma-separated), {lowest}
+    detail_zh: str = ""  # detail, in Chinese
+    default_zh: str = ""  # default, in Chinese
+    fix_zh: str = ""  # fix, in Chinese (same format fields)
 
 
 class ServerTlsLegacyProtocol(ConfigRule):
@@ -90,16 +93,24 @@ class ServerTlsLegacyProtocol(ConfigRule):
                 continue
             if _SSL & set(bad):
                 severity, status = Severity.HIGH, "broken, prohibited by RFC 6176/7568"
+                status_zh = "已被攻破，RFC 6176/7568 禁止使用"
             elif _TLS10_11 & set(bad):
                 severity, status = Severity.MEDIUM, "deprecated by RFC 8996"
+                status_zh = "已被 RFC 8996 弃用"
             else:
                 severity, status = Severity.LOW, f"outside the Mozilla {profile.name} profile"
+                status_zh = f"超出 Mozilla {profile.name} 配置档"
             fix = setting.fix.format(versions=" ".join(profile.protocols),
                                      csv=",".join(profile.protocols), lowest=profile.min_protocol)
+            fix_zh = setting.fix_zh.format(versions=" ".join(profile.protocols),
+                                           csv=",".join(profile.protocols),
+                                           lowest=profile.min_protocol)
             yield self.directive_finding(
                 ctx, setting.directive, severity=severity,
                 message=(f"{setting.detail} {', '.join(bad)} ({status}), against clause 3.3.3 "
                          f"(secure transmission channels); {setting.default}{fix}"),
+                message_zh=(f"{setting.detail_zh} {', '.join(bad)}（{status_zh}），违反条款 3.3.3"
+                            f"（安全的传输通道）；{setting.default_zh}{fix_zh}"),
             )
 
 
@@ -111,20 +122,29 @@ def _postgresql(doc: ConfigDocument) -> Iterator[_Setting]:
         enabled = protocol_range(normalise_protocol(low.value), top or "TLSv1.3")
         yield _Setting(low, frozenset(enabled), f"ssl_min_protocol_version = '{low.value}' lets "
                        "clients negotiate", "the default is TLSv1.2 since PostgreSQL 13 "
-                       "(TLSv1 in 12): ", "set ssl_min_protocol_version = '{lowest}'")
+                       "(TLSv1 in 12): ", "set ssl_min_protocol_version = '{lowest}'",
+                       f"ssl_min_protocol_version = '{low.value}' 允许客户端协商使用",
+                       "自 PostgreSQL 13 起默认值为 TLSv1.2（12 中为 TLSv1）：",
+                       "请设置 ssl_min_protocol_version = '{lowest}'")
     if high is not None and top is not None:
         yield _Setting(high, frozenset({top}), f"ssl_max_protocol_version = '{high.value}' "
                        "caps every connection at", "", "remove ssl_max_protocol_version "
-                       "(no maximum by default)")
+                       "(no maximum by default)",
+                       f"ssl_max_protocol_version = '{high.value}' 将所有连接限制为最高",
+                       "", "请删除 ssl_max_protocol_version（默认不设上限）")
 
 
 def _mysql(doc: ConfigDocument) -> Iterator[_Setting]:
     for option in (d for d in doc.walk() if d.key in ("tls_version", "admin_tls_version")):
         given = cnf_value(option) or ""
         where = f" in {option.context[0]}" if option.context else ""
+        where_zh = f"（位于 {option.context[0]}）" if option.context else ""
         yield _Setting(option, _versions(given.split(",")), f"{option.name} = {given}{where} "
                        "allows", "MySQL 8.0.28+ defaults to TLSv1.2,TLSv1.3: ",
-                       f"set {_literal(option.name)} = " + "{csv}")
+                       f"set {_literal(option.name)} = " + "{csv}",
+                       f"{option.name} = {given}{where_zh} 允许",
+                       "MySQL 8.0.28+ 默认值为 TLSv1.2,TLSv1.3：",
+                       f"请设置 {_literal(option.name)} = " + "{csv}")
 
 
 def _redis(doc: ConfigDocument) -> Iterator[_Setting]:
@@ -132,7 +152,9 @@ def _redis(doc: ConfigDocument) -> Iterator[_Setting]:
     if directive is not None:
         yield _Setting(directive, _versions(directive.value.split()),
                        f'tls-protocols "{directive.value}" allows',
-                       'the default is "TLSv1.2 TLSv1.3": ', 'set tls-protocols "{versions}"')
+                       'the default is "TLSv1.2 TLSv1.3": ', 'set tls-protocols "{versions}"',
+                       f'tls-protocols "{directive.value}" 允许',
+                       '默认值为 "TLSv1.2 TLSv1.3"：', '请设置 tls-protocols "{versions}"')
 
 
 def _spring(doc: ConfigDocument) -> Iterator[_Setting]:
@@ -145,7 +167,9 @@ def _spring(doc: ConfigDocument) -> Iterator[_Setting]:
         values = [v.strip() for d in items for v in d.value.split(",")]
         first = next((d for d in items if _versions(d.value.split(",")) - _MODERN), items[0])
         yield _Setting(first, _versions(values), f"{base} = {','.join(values)} enables",
-                       "", f"set {_literal(base)}=" + "{csv}")
+                       "", f"set {_literal(base)}=" + "{csv}",
+                       f"{base} = {','.join(values)} 启用了", "",
+                       f"请设置 {_literal(base)}=" + "{csv}")
 
 
 _MODERN = frozenset({"TLSv1.2", "TLSv1.3"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from detectors.transport.tls_weak_ciphers import reasons_zh, summary_zh
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.config import ConfigDocument, Directive
 from scanner.parsers.config_mycnf import value as cnf_value
@@ -80,8 +81,19 @@ class ServerTlsWeakCipher(ConfigRule):
                 continue
             ignored = (f"; OpenSSL ignores {', '.join(verdict.unknown[:3])}"
                        if verdict.unknown and ctx.kind not in ("properties", "yaml") else "")
+            ignored_zh = (f"；OpenSSL 会忽略 {', '.join(verdict.unknown[:3])}" if ignored else "")
+            recommended_zh = (recommended if PROFILES[profile].ciphers
+                              or ctx.kind in ("properties", "yaml")
+                              else "仅 TLS 1.3（此时 TLS 1.2 加密套件列表不适用）")
             yield self.directive_finding(
                 ctx, directive, severity=_severity(verdict),
+                message_zh=(
+                    f"{label.replace(' in [', '（位于 [', 1) + '）' if ' in [' in label else label}"
+                    f" 启用的 {len(verdict.suites)} 个加密套件中有 {len(verdict.weak)} 个超出 "
+                    f"Mozilla {profile} 配置档（{reasons_zh(verdict.reasons)}）："
+                    f"{summary_zh(verdict)}{ignored_zh}。条款 3.3.3 要求使用安全的传输通道："
+                    f"请使用 {recommended_zh}"
+                ),
                 message=(
                     f"{label} enables {len(verdict.weak)} of {len(verdict.suites)} suites "
                     f"outside the Mozilla {profile} profile ({', '.join(verdict.reasons)}): "

@@ -15,6 +15,10 @@ _KEYS = {
     "server.ssl.enabled": "the embedded web server",
     "management.server.ssl.enabled": "the actuator's management server",
 }
+_KEYS_ZH = {
+    "server.ssl.enabled": "内嵌 Web 服务器",
+    "management.server.ssl.enabled": "actuator 的管理服务器",
+}
 # A YAML document (or properties file section) that applies to named profiles only.
 _PROFILE_KEYS = frozenset({"spring.config.activate.onprofile", "spring.profiles"})
 # Spring converts these strings to false (ConversionService, StringToBooleanConverter).
@@ -75,5 +79,13 @@ class SpringServerSslDisabled(ConfigRule):
                     f"HTTP: unless a TLS-terminating proxy on a private network fronts it, "
                     f"traffic travels unencrypted, against clause 3.3.3 (encrypt data in "
                     f"transit); set it to true with a key store or SSL bundle"
+                ),
+                message_zh=(
+                    f"{directive.name}={directive.value}"
+                    + (f"（profile {profiles[directive.context]}）"
+                       if directive.context in profiles else "")
+                    + f" 使{_KEYS_ZH[relaxed(directive.name)]}以明文 HTTP 提供服务：除非由私有网络"
+                    f"中终止 TLS 的代理位于其前端，否则流量将以未加密形式传输，违反条款 3.3.3"
+                    f"（传输中的数据须加密）；请将其设置为 true，并配置密钥库或 SSL bundle"
                 ),
             )

@@ -22,6 +22,9 @@ _BOUND_ATTRIBUTES = frozenset({"minimum_version", "maximum_version"})
 _BOUND_SETTERS = (".set_min_proto_version", ".set_max_proto_version")
 _FIX = ("ssl.create_default_context() (TLS 1.2+ on current Python), or set "
         "ctx.minimum_version = ssl.TLSVersion.TLSv1_2")
+_FIX_ZH = ("使用 ssl.create_default_context()（当前 Python 版本默认 TLS 1.2+），或设置 "
+           "ctx.minimum_version = ssl.TLSVersion.TLSv1_2")
+_NAME_ZH = {"the oldest version the OpenSSL build allows": "OpenSSL 构建所允许的最旧版本"}
 
 
 class SslLegacyProtocol(Rule):
@@ -84,17 +87,23 @@ class SslLegacyProtocol(Rule):
     def _report(self, ctx: RuleContext, module: PythonModule, ref: NameRef, entry: dict,
                 name: str, bound: str | None) -> Finding:
         written = module.code(ref.node)
+        version_zh = _NAME_ZH.get(entry["name"], entry["name"])
         if bound is None:
             found = f"{written} pins the connection to {entry['name']}"
+            found_zh = f"{written} 将连接固定为 {version_zh}"
         elif "max" in bound:
             found = f"{bound.format(written)} caps the connection at {entry['name']}"
+            found_zh = f"{bound.format(written)} 将连接的最高版本限制为 {version_zh}"
         else:
             found = f"{bound.format(written)} lets the connection fall back to {entry['name']}"
+            found_zh = f"{bound.format(written)} 允许连接回退到 {version_zh}"
         return self.finding(
             ctx, **where(module, ref), severity=severity(entry), key=name,
             confidence=Confidence.MEDIUM if name.endswith("MINIMUM_SUPPORTED") else None,
             message=f"{found}. Policy: TLS 1.2 or later (Mozilla intermediate, RFC 8996). Fix: "
-                    f"{_FIX}{cited(entry['references'])}")
+                    f"{_FIX}{cited(entry['references'])}",
+            message_zh=f"{found_zh}。策略：TLS 1.2 或更高版本（Mozilla intermediate，RFC 8996）。"
+                       f"修复：{_FIX_ZH}{cited(entry['references'])}")
 
 
 def _looked_up(flows, ref: NameRef) -> bool:

@@ -84,7 +84,13 @@ class SslWeakCipherString(Rule):
                         f"suites outside the Mozilla {profile} profile "
                         f"({', '.join(verdict.reasons)}): {verdict.summary()}. Policy: forward-secret AEAD suites only (Mozilla "
                         f"{profile}, option tls_profile). Fix: drop set_ciphers to keep Python's "
-                        f"defaults, or use {verdict.recommended or 'TLS 1.3 only'} (CWE-327)")
+                        f"defaults, or use {verdict.recommended or 'TLS 1.3 only'} (CWE-327)",
+                message_zh=f"{call.callee}() 启用了 {len(verdict.suites)} 个密码套件中的 "
+                           f"{len(verdict.weak)} 个不在 Mozilla {profile} 配置范围内的套件"
+                           f"（{', '.join(verdict.reasons)}）：{verdict.summary()}。策略：仅使用"
+                           f"具备前向保密的 AEAD 套件（Mozilla {profile}，选项 tls_profile）。"
+                           f"修复：删除 set_ciphers 以保留 Python 的默认设置，或使用 "
+                           f"{verdict.recommended or '仅 TLS 1.3'}（CWE-327）")
 
 
 def _severity(verdict: CipherVerdict) -> Severity:

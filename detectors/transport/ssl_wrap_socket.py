@@ -18,6 +18,8 @@ _CERT_REQS, _SERVER_SIDE = [4, "cert_reqs"], [3, "server_side"]
 _CERT_NONE = frozenset({"ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"})
 _FIX = ("ctx = ssl.create_default_context(cafile=...); ctx.wrap_socket(sock, "
         "server_hostname=host) verifies both the chain and the host name")
+_FIX_ZH = ("ctx = ssl.create_default_context(cafile=...); ctx.wrap_socket(sock, "
+           "server_hostname=host) 会同时校验证书链和主机名")
 
 
 class SslWrapSocket(Rule):
@@ -68,23 +70,31 @@ class SslWrapSocket(Rule):
             if server:
                 severity = Severity.LOW
                 found = "a server socket made with a function deprecated and removed in Python 3.12"
+                found_zh = "服务端套接字由一个已弃用、且在 Python 3.12 中移除的函数创建"
             elif argument(call, _CERT_REQS) is None and any(a.star == "**" for a in call.node.args):
                 severity, confidence = Severity.MEDIUM, Confidence.LOW
                 found = ("cert_reqs may come from **kwargs, but the host name is never checked; "
                          "without cert_reqs nothing is")
+                found_zh = ("cert_reqs 可能来自 **kwargs，但主机名从不校验；"
+                            "若未提供 cert_reqs，则什么都不校验")
             elif argument(call, _CERT_REQS) is None:
                 severity = Severity.HIGH
                 found = ("the default cert_reqs=CERT_NONE checks neither the certificate nor "
                          "the host name")
+                found_zh = "默认的 cert_reqs=CERT_NONE 既不校验证书，也不校验主机名"
             else:
                 severity = Severity.MEDIUM
                 found = ("the certificate chain is checked but never the host name: any trusted "
                          "certificate for any host is accepted")
+                found_zh = ("校验了证书链，但从不校验主机名：任何主机的任一受信任证书"
+                            "都会被接受")
             yield self.finding(
                 ctx, **where(module, call), severity=severity, confidence=confidence,
                 key=f"ssl.wrap_socket:{severity.value}",
                 message=f"{call.callee}(): {found}. Policy: TLS clients verify the certificate "
-                        f"and the host name. Fix: {_FIX} (CWE-297, Bandit B504)")
+                        f"and the host name. Fix: {_FIX} (CWE-297, Bandit B504)",
+                message_zh=f"{call.callee}()：{found_zh}。策略：TLS 客户端须校验证书和主机名。"
+                           f"修复：{_FIX_ZH}（CWE-297，Bandit B504）")
 
 
 def _cert_none(module: PythonModule, call: CallSite) -> bool:

@@ -15,7 +15,7 @@ from detectors.transport._webserver import (
     haproxy_sections,
     nginx_servers,
 )
-from detectors.transport.tls_weak_ciphers import cipher_string
+from detectors.transport.tls_weak_ciphers import cipher_string, reasons_zh, summary_zh
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.config import ConfigDocument, Directive
 from scanner.rule import ConfigRule, Example, RuleContext
@@ -74,7 +74,11 @@ class TlsClientCipherOrder(ConfigRule):
                     f"{what} lets clients choose among {len(verdict.weak)} suites outside the "
                     f"Mozilla {profile} profile ({', '.join(verdict.reasons)}), e.g. "
                     f"{verdict.summary(2)}; remove them from the cipher list or prefer the "
-                    "server's order"))
+                    "server's order"), message_zh=(
+                    f"{what} 允许客户端在 {len(verdict.weak)} 个超出 Mozilla {profile} 配置档"
+                    f"（{reasons_zh(verdict.reasons)}）的加密套件中选择，例如 "
+                    f"{summary_zh(verdict, 2)}；请将其从加密套件列表中移除，或优先采用服务器端的"
+                    "顺序"))
 
     def _pairs(self, document: ConfigDocument, kind: str
                ) -> Iterator[tuple[Directive, str, str]]:

@@ -97,10 +97,12 @@ class TlsVerifyDisabled(Rule):
                 seen.add(id(ref.node))
                 written = module.code(ref.node)
                 alias = f" (as {written})" if written != ref.qualname else ""
+                alias_zh = f"（写作 {written}）" if written != ref.qualname else ""
                 yield self.finding(ctx, line=ref.line, column=ref.column, end_line=ref.end_line,
                                    end_column=ref.end_column, key=ref.qualname,
                                    message=f"TLS certificate verification is disabled: "
-                                           f"{ref.qualname}{alias}")
+                                           f"{ref.qualname}{alias}",
+                                   message_zh=f"TLS 证书校验已被关闭：{ref.qualname}{alias_zh}")
         for assign in module.assigns:
             confidence = _assign_confidence(assign, module)
             if confidence is None or not _off(module, assign.value):
@@ -110,7 +112,9 @@ class TlsVerifyDisabled(Rule):
                 ctx, line=assign.line, column=assign.column, end_line=assign.end_line,
                 end_column=assign.end_column, confidence=confidence, key=_shape(assign.target),
                 message=f"TLS {what} verification is disabled: {assign.target} = "
-                        f"{module.code(assign.value)}")
+                        f"{module.code(assign.value)}",
+                message_zh=f"TLS {'主机名' if what == 'hostname' else '证书'}校验已被关闭："
+                           f"{assign.target} = {module.code(assign.value)}")
 
     def _client_call(self, module: PythonModule, call: CallSite,
                      ctx: RuleContext) -> Iterator[Finding]:
@@ -120,7 +124,9 @@ class TlsVerifyDisabled(Rule):
             if value is not None and _off(module, value):
                 yield self._at(module, value, ctx, confidence=confidence, key=f"{name}:{keyword}",
                                message=f"TLS certificate verification is disabled: {name}(..., "
-                                       f"{keyword}={module.code(value)})")
+                                       f"{keyword}={module.code(value)})",
+                               message_zh=f"TLS 证书校验已被关闭：{name}(..., "
+                                          f"{keyword}={module.code(value)})")
 
     def _urllib3_call(self, module: PythonModule, call: CallSite,
                       ctx: RuleContext) -> Iterator[Finding]:
@@ -130,7 +136,9 @@ class TlsVerifyDisabled(Rule):
         if literal in _CERT_NONE_VALUES or (type(literal) is int and literal == 0):
             yield self._at(module, value, ctx, key=f"{name}:cert_reqs",
                            message=f"TLS certificate verification is disabled: {name}(..., "
-                                   f"cert_reqs={module.code(value)})")
+                                   f"cert_reqs={module.code(value)})",
+                           message_zh=f"TLS 证书校验已被关闭：{name}(..., "
+                                      f"cert_reqs={module.code(value)})")
 
     def _at(self, module: PythonModule, node, ctx: RuleContext, **kwargs) -> Finding:
         line, column, end_line, end_column = module.span(node)

@@ -17,7 +17,7 @@ from detectors.transport._webserver import (
 from scanner.finding import Confidence, Finding, Severity
 from scanner.model.config import ConfigDocument, Directive
 from scanner.rule import ConfigRule, Example, RuleContext
-from scanner.tls.ciphers import HIGH_RISK, CipherVerdict, evaluate
+from scanner.tls.ciphers import HIGH_RISK, CipherSuite, CipherVerdict, evaluate
 from scanner.tls.profiles import PROFILE_OPTION
 
 
@@ -37,6 +37,35 @@ def verdict_message(what: str, verdict: CipherVerdict, fix: str) -> str:
     return (f"{what} enables {len(verdict.weak)} of {len(verdict.suites)} suites outside the "
             f"Mozilla {verdict.profile} profile ({', '.join(verdict.reasons)}): "
             f"{verdict.summary()}{unknown}; use {fix}")
+
+
+_REASONS_ZH = {"anonymous": "匿名", "static RSA key exchange": "静态 RSA 密钥交换",
+               "not TLS 1.3": "非 TLS 1.3"}
+
+
+def reasons_zh(reasons: tuple[str, ...] | list[str]) -> str:
+    """The verdict's reasons, in Chinese (cipher names stay as they are)."""
+    return "、".join(_REASONS_ZH.get(r, r) for r in reasons)
+
+
+def summary_zh(verdict: CipherVerdict, limit: int = 3) -> str:
+    """CipherVerdict.summary() in Chinese: the same suites, reasons translated."""
+    shown: list[tuple[CipherSuite, tuple[str, ...]]] = []
+    for reason in verdict.reasons:
+        example = next((w for w in verdict.weak if reason in w[1] and w not in shown), None)
+        if example is not None and len(shown) < limit:
+            shown.append(example)
+    shown += [w for w in verdict.weak if w not in shown][:limit - len(shown)]
+    more = len(verdict.weak) - len(shown)
+    text = "，".join(f"{s.name}（{reasons_zh(why)}）" for s, why in shown)
+    return text + (f" 等，另有 {more} 个" if more > 0 else "")
+
+
+def verdict_message_zh(what: str, verdict: CipherVerdict, fix: str) -> str:
+    unknown = f"；OpenSSL 会忽略 {', '.join(verdict.unknown[:3])}" if verdict.unknown else ""
+    return (f"{what} 启用的 {len(verdict.suites)} 个加密套件中有 {len(verdict.weak)} 个超出 "
+            f"Mozilla {verdict.profile} 配置档（{reasons_zh(verdict.reasons)}）："
+            f"{summary_zh(verdict)}{unknown}；请使用 {fix}")
 
 
 def verdict_severity(verdict: CipherVerdict) -> Severity:
@@ -123,7 +152,9 @@ class TlsWeakCiphers(ConfigRule):
             if verdict.weak:
                 yield self.directive_finding(
                     ctx, directive, severity=verdict_severity(verdict),
-                    message=verdict_message(what, verdict, cipher_fix(ctx.kind, profile, what)))
+                    message=verdict_message(what, verdict, cipher_fix(ctx.kind, profile, what)),
+                    message_zh=verdict_message_zh(what, verdict,
+                                                  cipher_fix(ctx.kind, profile, what)))
         if ctx.kind == "nginx":
             yield from self._nginx_defaults(document, ctx, profile)
 
@@ -159,6 +190,11 @@ class TlsWeakCiphers(ConfigRule):
                     f"no ssl_ciphers in this server or http block: nginx's default "
                     f"{NGINX_DEFAULT_CIPHERS}", verdict,
                     cipher_fix("nginx", profile, "ssl_ciphers"))
+                message_zh = verdict_message_zh(
+                    f"此 server 块和 http 块中均未设置 ssl_ciphers：nginx 的默认值 "
+                    f"{NGINX_DEFAULT_CIPHERS}", verdict,
+                    cipher_fix("nginx", profile, "ssl_ciphers"))
                 yield self.directive_finding(ctx, server.anchor, severity=Severity.LOW,
-                                             confidence=Confidence.MEDIUM, message=message)
+                                             confidence=Confidence.MEDIUM, message=message,
+                                             message_zh=message_zh)
 

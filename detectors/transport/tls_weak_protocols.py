@@ -120,7 +120,8 @@ class TlsWeakProtocols(ConfigRule):
 
     def _report(self, ctx: RuleContext, at: Directive, enabled: frozenset[str], what: str,
                 profile: str, *, default_note: str = "", severity: Severity | None = None,
-                confidence: Confidence | None = None) -> Iterator[Finding]:
+                confidence: Confidence | None = None, what_zh: str = "",
+                note_zh: str = "") -> Iterator[Finding]:
         bad = outside_profile(enabled, profile)
         if not bad:
             return
@@ -129,7 +130,10 @@ class TlsWeakProtocols(ConfigRule):
             ctx, at, severity=severity or Severity(severity_of_protocols(bad)),
             confidence=confidence,
             message=(f"{what} enables {', '.join(bad)}{default_note}, outside the Mozilla "
-                     f"{profile} profile ({allowed}); use {protocol_fix(ctx.kind, profile)}"))
+                     f"{profile} profile ({allowed}); use {protocol_fix(ctx.kind, profile)}"),
+            message_zh=(f"{what_zh or what} {'默认' if note_zh else ''}启用了 {', '.join(bad)}"
+                        f"{note_zh}，超出 Mozilla {profile} 配置档（{allowed}）的范围；"
+                        f"请使用 {protocol_fix(ctx.kind, profile)}"))
 
     def _nginx(self, document: ConfigDocument, ctx: RuleContext, profile: str
                ) -> Iterator[Finding]:
@@ -144,8 +148,11 @@ class TlsWeakProtocols(ConfigRule):
             note = (" by default (no ssl_protocols in this server or http block; nginx before "
                     "1.23.4 defaults to TLSv1 TLSv1.1 TLSv1.2, 1.23.4 and later to TLSv1.2 "
                     "TLSv1.3)")
+            note_zh = ("（此 server 块和 http 块中均未设置 ssl_protocols；nginx 1.23.4 之前"
+                       "默认为 TLSv1 TLSv1.1 TLSv1.2，1.23.4 及之后默认为 TLSv1.2 TLSv1.3）")
             yield from self._report(
                 ctx, server.anchor, _nginx_default(version), "this TLS server", profile,
+                what_zh="该 TLS 服务器", note_zh=note_zh,
                 default_note=note, severity=Severity.INFO if version is None else None,
                 confidence=Confidence.LOW if version is None else Confidence.MEDIUM)
 
@@ -161,9 +168,12 @@ class TlsWeakProtocols(ConfigRule):
             engine = apache_effective(document, vhost, "sslengine")
             note = (" by default (no SSLProtocol here; mod_ssl's default is 'all -SSLv3'"
                     + ("" if main else " unless the main server config sets SSLProtocol") + ")")
+            note_zh = ("（此处未设置 SSLProtocol；mod_ssl 的默认值为 'all -SSLv3'"
+                       + ("" if main else "，除非主服务器配置设置了 SSLProtocol") + "）")
             yield from self._report(
                 ctx, engine if any(d is engine for d in vhost.walk()) else vhost,
                 frozenset(protocol_range("TLSv1")), "this SSL virtual host", profile,
+                what_zh="该 SSL 虚拟主机", note_zh=note_zh,
                 default_note=note, severity=None if main else Severity.LOW,
                 confidence=Confidence.MEDIUM if main else Confidence.LOW)
 
@@ -187,13 +197,17 @@ class TlsWeakProtocols(ConfigRule):
                 if own:
                     enabled = haproxy_protocols(g_flags | flags, {**g_values, **values},
                                                 default_min)
-                    yield from self._report(ctx, bind, enabled, "this bind line", profile)
+                    yield from self._report(ctx, bind, enabled, "this bind line", profile,
+                                            what_zh="该 bind 行")
                 elif not g_set and (version is None or version < (2, 2)):
                     note = (" by default (no ssl-min-ver here or in ssl-default-bind-options; "
                             "HAProxy before 2.2 allows TLS 1.0 and 1.1, 2.2 and later default "
                             "to ssl-min-ver TLSv1.2)")
+                    note_zh = ("（此处和 ssl-default-bind-options 中均未设置 ssl-min-ver；"
+                               "HAProxy 2.2 之前允许 TLS 1.0 和 1.1，2.2 及之后默认为 "
+                               "ssl-min-ver TLSv1.2）")
                     yield from self._report(
                         ctx, bind, haproxy_protocols(set(), {}, "TLSv1"), "this bind line",
-                        profile, default_note=note,
+                        profile, default_note=note, what_zh="该 bind 行", note_zh=note_zh,
                         severity=Severity.INFO if version is None else None,
                         confidence=Confidence.LOW if version is None else Confidence.MEDIUM)
