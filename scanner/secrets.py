@@ -74,11 +74,16 @@ def is_placeholder(value: str) -> bool:
     return bool(text) and _REPEATED.fullmatch(text) is not None and text[0].lower() in _FILLER
 
 
-def length_class(value: str) -> str:
+_LENGTH_CLASSES = (  # (upper bound, English, Chinese)
+    (8, "shorter than 8 characters", "少于 8 个字符"),
+    (16, "8-15 characters", "8-15 个字符"),
+    (None, "16 or more characters", "16 个字符或以上"),
+)
+
+
+def length_class(value: str, lang: str = "en") -> str:
     """A coarse length for messages: the exact length of a secret is not shown either."""
-    n = len(value)
-    if n < 8:
-        return "shorter than 8 characters"
-    if n < 16:
-        return "8-15 characters"
-    return "16 or more characters"
+    for bound, english, chinese in _LENGTH_CLASSES:
+        if bound is None or len(value) < bound:
+            return chinese if lang == "zh" else english
+    raise AssertionError("unreachable")

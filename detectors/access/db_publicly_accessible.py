@@ -43,4 +43,5 @@ class DbPubliclyAccessible(Rule):
             if is_true(block.attributes.get("publicly_accessible")):
                 yield self.finding(ctx, line=block.attr_line("publicly_accessible"),
                                    object=block.address, key=block.address,
-                                   message=f"{block.address} is publicly accessible")
+                                   message=f"{block.address} is publicly accessible",
+                                   message_zh=f"{block.address} 允许公开访问")

@@ -131,6 +131,8 @@ class DbUrlPassword(Rule):
         line_text = ctx.lines[span.line - 1] if span.line <= len(ctx.lines) else ""
         found = line_text.find(located)
         where = "a local database" if local else host
+        where_zh = "本地数据库" if local else _PLACEHOLDER_ZH.get(host, f"主机 {host}")
+        user_zh = _PLACEHOLDER_ZH.get(user, f"用户 {user}")
         return self.finding(
             ctx, line=span.line, column=found + 1 if found >= 0 else span.column,
             severity=Severity.MEDIUM if local else None,
@@ -139,7 +141,13 @@ class DbUrlPassword(Rule):
             message=(f"{scheme} connection string for user {user} on {where} holds a hard-coded "
                      f"password ({length_class(secret)}); read it from the environment or a "
                      f"secret store"),
+            message_zh=(f"{scheme} 连接串（{user_zh}，位于{where_zh}）含硬编码口令"
+                        f"（{length_class(secret, 'zh')}）；请改为从环境变量或密钥存储读取"),
         )
+
+
+_PLACEHOLDER_ZH = {"(default user)": "默认用户", "(no user)": "未指定用户",
+                   "(default host)": "默认主机"}
 
 
 def _first(pattern: re.Pattern[str], text: str) -> str:

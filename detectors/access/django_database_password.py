@@ -94,6 +94,8 @@ class DjangoDatabasePassword(Rule):
             evidence=f'DATABASES["{alias}"]["PASSWORD"] = "****"',
             message=(f"DATABASES[{alias!r}] has a literal PASSWORD ({length_class(value)}); "
                      f"read it from the environment or a secret store"),
+            message_zh=(f"DATABASES[{alias!r}] 含硬编码 PASSWORD（{length_class(value, 'zh')}）；"
+                        f"请改为从环境变量或密钥存储读取"),
         )
 
 

@@ -81,6 +81,8 @@ class DotenvPassword(Rule):
                 key=f"dotenv:{name}".lower(), evidence=f"{name}=****",
                 message=(f"{name} is a literal {what} ({length_class(value)}) in a .env file; "
                          f"inject it from a secret manager at deploy time"),
+                message_zh=(f"{name} 在 .env 文件中是硬编码{'数据存储口令' if store else '口令'}"
+                            f"（{length_class(value, 'zh')}）；请在部署时从密钥管理器注入"),
             )
 
 

@@ -55,9 +55,11 @@ class EmptyPasswordUser(SchemaRule):
             if role.host is None or "LOGIN" not in attrs or any(p in attrs for p in _NO_PASSWORD_PLUGINS):
                 continue
             if "PASSWORD_EMPTY" in attrs:
-                why = "an empty password"
+                why, why_zh = "an empty password", "口令为空"
             elif not any(a.startswith(("PASSWORD", "PLUGIN_", "IDENTIFIED_")) for a in attrs):
-                why = "no IDENTIFIED clause (no password)"
+                why, why_zh = "no IDENTIFIED clause (no password)", "没有 IDENTIFIED 子句（未设置口令）"
             else:
                 continue
-            yield role_finding(self, ctx, role, message=f"account '{role.name}'@'{role.host}' has {why}")
+            yield role_finding(self, ctx, role,
+                               message=f"account '{role.name}'@'{role.host}' has {why}",
+                               message_zh=f"账户 '{role.name}'@'{role.host}' {why_zh}")

@@ -57,4 +57,16 @@ class GrantAllPrivileges(SchemaRule):
             kind = grant.object_type.replace("default_table", "future tables in")
             yield grant_finding(
                 self, ctx, grant.located_for({"ALL"}),
-                message=f"{grant.grantee} holds ALL PRIVILEGES on {kind} {grant.object_name}")
+                message=f"{grant.grantee} holds ALL PRIVILEGES on {kind} {grant.object_name}",
+                message_zh=f"{grant.grantee} 拥有{_zh_object(grant.object_type, grant.object_name)}"
+                           f"上的 ALL PRIVILEGES")
+
+
+_KIND_ZH = {"table": "表", "schema": "模式", "database": "数据库", "sequence": "序列",
+            "function": "函数"}
+
+
+def _zh_object(kind: str, name: str) -> str:
+    if kind == "default_table":
+        return f" {name} 中今后创建的表"
+    return f"{_KIND_ZH.get(kind, kind)} {name} "

@@ -51,7 +51,11 @@ class GrantWithGrantOption(SchemaRule):
                 continue
             if grant.object_type == "role":
                 what = f"membership in {grant.object_name} WITH ADMIN OPTION"
+                what_zh = f"以 WITH ADMIN OPTION 方式拥有角色 {grant.object_name} 的成员资格"
             else:
                 what = f"{'/'.join(grant.privileges)} on {grant.object_name} WITH GRANT OPTION"
+                what_zh = (f"以 WITH GRANT OPTION 方式拥有 {grant.object_name} 上的 "
+                           f"{'/'.join(grant.privileges)} 权限")
             yield grant_finding(self, ctx, grant,
-                                message=f"{grant.grantee} holds {what} and can pass it to anyone")
+                                message=f"{grant.grantee} holds {what} and can pass it to anyone",
+                                message_zh=f"{grant.grantee} {what_zh}，可将其转授给任何人")

@@ -62,11 +62,13 @@ class IamAdminWithoutMfa(Rule):
                 if any(st.principals for st in policy.statements):
                     continue  # a resource or trust policy, not an identity policy
                 who = "this policy (if attached to users or groups)"
+                who_zh = "本策略（如附加到用户或组）"
             else:
                 used = users_of(model, policy)
                 if not used:
                     continue
                 confidence, who = None, f"users/groups via {', '.join(sorted(used))}"
+                who_zh = f"经由 {', '.join(sorted(used))} 的用户/组"
             for st in policy.statements:
                 admin = [a for a in st.actions if is_admin_action(a)]
                 if st.allows and admin and not requires_mfa(st):
@@ -74,7 +76,9 @@ class IamAdminWithoutMfa(Rule):
                         ctx, line=st.line or policy.line, object=policy.origin,
                         confidence=confidence, key=f"{policy.origin}:{st.sid}:{','.join(admin)}",
                         message=f"{policy.origin} allows {', '.join(admin)} to {who} with no "
-                                "aws:MultiFactorAuthPresent condition")
+                                "aws:MultiFactorAuthPresent condition",
+                        message_zh=f"{policy.origin} 向{who_zh}授予 {', '.join(admin)}，且没有 "
+                                   "aws:MultiFactorAuthPresent 条件")
         config = model.terraform
         for block in config.of_type(*IDENTITY_ATTACHMENT_TYPES) if config else ():
             arn = str(block.attributes.get("policy_arn", ""))
@@ -85,4 +89,6 @@ class IamAdminWithoutMfa(Rule):
                     key=f"{block.address}:{managed}",
                     message=f"{block.address} attaches {managed} to a "
                             f"{'user' if 'user' in block.type else 'group'}; managed policies "
-                            "carry no MFA condition")
+                            "carry no MFA condition",
+                    message_zh=f"{block.address} 将 {managed} 附加到"
+                               f"{'用户' if 'user' in block.type else '组'}；托管策略不带 MFA 条件")

@@ -44,4 +44,6 @@ class IamAllowNotAction(Rule):
                         ctx, line=st.line or policy.line, object=policy.origin,
                         key=f"{policy.origin}:{st.sid}:{','.join(st.not_actions)}",
                         message=f"{policy.origin} allows every action except "
-                                f"{', '.join(st.not_actions)}")
+                                f"{', '.join(st.not_actions)}",
+                        message_zh=f"{policy.origin} 允许除 {', '.join(st.not_actions)} "
+                                   "以外的所有操作")

@@ -54,4 +54,6 @@ class IamConsoleUserWithoutMfa(Rule):
                 ctx, line=block.line, object=block.address, key=block.address,
                 message=f"{block.address} gives {user or 'a user'} console access and this "
                         "configuration shows no MFA device or MFA-enforcing policy (MFA may be "
-                        "enforced elsewhere)")
+                        "enforced elsewhere)",
+                message_zh=f"{block.address} 为{f'用户 {user} ' if user else '某用户'}开通了控制台"
+                           "访问，而本配置中没有 MFA 设备或强制 MFA 的策略（MFA 可能在别处强制）")

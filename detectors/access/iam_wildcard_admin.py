@@ -54,4 +54,5 @@ class IamWildcardAdmin(Rule):
                     yield self.finding(
                         ctx, line=st.line or policy.line, object=policy.origin,
                         key=f"{policy.origin}:{st.sid}:{','.join(wild)}",
-                        message=f"{policy.origin} allows {', '.join(wild)} on every resource")
+                        message=f"{policy.origin} allows {', '.join(wild)} on every resource",
+                        message_zh=f"{policy.origin} 允许对所有资源执行 {', '.join(wild)}")

@@ -53,4 +53,6 @@ class K8sAdminBoundToServiceaccount(Rule):
                         ctx, line=subject.line, object=f"{binding.kind}/{binding.name}",
                         key=f"{binding.kind}/{binding.name}:{account}",
                         message=f"{binding.kind} {binding.name} binds ServiceAccount {account} "
-                                f"to {ref.name}")
+                                f"to {ref.name}",
+                        message_zh=f"{binding.kind} {binding.name} 将 ServiceAccount {account} "
+                                   f"绑定到 {ref.name}")

@@ -58,4 +58,6 @@ class K8sDefaultServiceaccountBound(Rule):
                         ctx, line=subject.line, object=f"{binding.kind}/{binding.name}",
                         key=f"{binding.kind}/{binding.name}:{ns}/default",
                         message=f"{binding.kind} {binding.name} binds the default "
-                                f"ServiceAccount of {ns} to {ref.kind} {ref.name}")
+                                f"ServiceAccount of {ns} to {ref.kind} {ref.name}",
+                        message_zh=f"{binding.kind} {binding.name} 将 {ns} 的 default "
+                                   f"ServiceAccount 绑定到 {ref.kind} {ref.name}")

@@ -48,4 +48,5 @@ class K8sRbacWildcard(Rule):
                     yield self.finding(
                         ctx, line=rule.line, object=f"{role.kind}/{role.name}",
                         key=f"{role.kind}/{role.namespace}/{role.name}:{rule.line}",
-                        message=f"{role.kind} {role.name} grants {' and '.join(what)}")
+                        message=f"{role.kind} {role.name} grants {' and '.join(what)}",
+                        message_zh=f"{role.kind} {role.name} 授予了 {' 和 '.join(what)}")

@@ -49,10 +49,14 @@ class K8sSecretsReadBroad(Rule):
                 continue
             why = (f"bound to broad groups by {broad[id(role)].name}" if id(role) in broad
                    else "cluster-wide wherever it is bound")
+            why_zh = (f"并由 {broad[id(role)].name} 绑定到宽泛的组" if id(role) in broad
+                      else "且无论绑定在何处都作用于整个集群")
             for rule in role.rules:
                 if reads_secrets(rule):
                     yield self.finding(
                         ctx, line=rule.line, object=f"{role.kind}/{role.name}",
                         key=f"{role.kind}/{role.namespace}/{role.name}:secrets",
                         message=f"{role.kind} {role.name} can read secrets "
-                                f"({', '.join(rule.verbs)}), {why}")
+                                f"({', '.join(rule.verbs)}), {why}",
+                        message_zh=f"{role.kind} {role.name} 可读取 secrets"
+                                   f"（{', '.join(rule.verbs)}），{why_zh}")

@@ -58,4 +58,6 @@ class LegacyAuthPlugin(SchemaRule):
             else:
                 continue
             yield role_finding(self, ctx, role, severity=severity,
-                               message=f"account '{role.name}'@'{role.host}' authenticates with {plugin}")
+                               message=f"account '{role.name}'@'{role.host}' "
+                                       f"authenticates with {plugin}",
+                               message_zh=f"账户 '{role.name}'@'{role.host}' 使用 {plugin} 进行认证")

@@ -52,9 +52,12 @@ class LoginWithoutExpiry(SchemaRule):
             if "LOGIN" not in attrs or role.host is not None or is_admin(self, role.name):
                 continue
             if "VALID_UNTIL_INFINITY" in attrs:
-                why = "VALID UNTIL 'infinity'"
+                why, why_zh = "VALID UNTIL 'infinity'", "设置了 VALID UNTIL 'infinity'"
             elif strict and "PASSWORD" in attrs and "VALID_UNTIL" not in attrs:
-                why = "no VALID UNTIL"
+                why, why_zh = "no VALID UNTIL", "未设置 VALID UNTIL"
             else:
                 continue
-            yield role_finding(self, ctx, role, message=f"login role {role.name} has {why}: its password never expires")
+            yield role_finding(self, ctx, role,
+                               message=f"login role {role.name} has {why}: "
+                                       f"its password never expires",
+                               message_zh=f"登录角色 {role.name} {why_zh}：其口令永不过期")

@@ -62,5 +62,8 @@ class MysqlGlobalPrivileges(SchemaRule):
                 continue
             severity = Severity.HIGH if held & _HIGH else Severity.MEDIUM
             via = f" (through role {grant.via[0]})" if grant.via else ""
+            via_zh = f"（通过角色 {grant.via[0]} 获得）" if grant.via else ""
             yield grant_finding(self, ctx, grant.located_for(set(risky)), severity=severity,
-                                message=f"{grant.grantee} holds {', '.join(risky)} ON *.*{via}")
+                                message=f"{grant.grantee} holds {', '.join(risky)} ON *.*{via}",
+                                message_zh=f"{grant.grantee} 拥有 {'、'.join(risky)} ON *.* "
+                                           f"全局权限{via_zh}")

@@ -52,7 +52,8 @@ class MysqlUserAnyHost(SchemaRule):
             if role.host in _ANY:
                 seen.add(f"'{role.name}'@'{role.host}'".lower())
                 yield role_finding(self, ctx, role, message=f"account '{role.name}'@'{role.host}' may "
-                                                            "connect from any host")
+                                                            "connect from any host",
+                                   message_zh=f"账户 '{role.name}'@'{role.host}' 可从任意主机连接")
         for grant in model.grants:
             if grant.revoked or account_host(grant.grantee) not in _ANY or grant.grantee.lower() in seen:
                 continue
@@ -60,4 +61,5 @@ class MysqlUserAnyHost(SchemaRule):
             loc = grant.location
             yield self.finding(ctx, line=loc.line, column=loc.column, object=f"user:{grant.grantee}",
                                key=f"user:{grant.grantee}".lower(),
-                               message=f"account {grant.grantee} may connect from any host")
+                               message=f"account {grant.grantee} may connect from any host",
+                               message_zh=f"账户 {grant.grantee} 可从任意主机连接")

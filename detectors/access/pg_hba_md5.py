@@ -49,4 +49,6 @@ class PgHbaMd5(ConfigRule):
                     ctx, record,
                     message=(f"{describe(record)} uses md5: the stored MD5 hash is as good as "
                              f"the password and the method is deprecated; use scram-sha-256"),
+                    message_zh=(f"{describe(record)} 使用 md5 认证方式：服务器存储的 MD5 哈希"
+                                f"与口令本身同样可用于登录，且该方式已被弃用；请改用 scram-sha-256"),
                 )

@@ -50,4 +50,7 @@ class PgHbaPasswordCleartext(ConfigRule):
                 message=(f"{describe(record)} uses the password method: the password is sent in "
                          f"cleartext{'' if protected else ', possibly over an unencrypted link'}; "
                          f"use scram-sha-256"),
+                message_zh=(f"{describe(record)} 使用 password 认证方式：口令以明文发送"
+                            f"{'' if protected else '，且可能经由未加密的链路传输'}；"
+                            f"请改用 scram-sha-256"),
             )

@@ -57,8 +57,11 @@ class PgHbaRemoteSuperuser(ConfigRule):
             if not (everyone or supers):
                 continue
             who = "every user, superusers included," if everyone else f"superuser {supers[0]}"
+            who_zh = "所有用户（包括超级用户）" if everyone else f"超级用户 {supers[0]} "
             yield self.directive_finding(
                 ctx, record,
                 message=(f"{describe(record)} lets {who} connect to every database from "
                          f"{record.args[2]}; name the database and role, and administer locally"),
+                message_zh=(f"{describe(record)} 允许{who_zh}从 {record.args[2]} 连接到所有数据库；"
+                            f"请指定数据库和角色，并在本地进行管理"),
             )

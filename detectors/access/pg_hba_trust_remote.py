@@ -49,8 +49,12 @@ class PgHbaTrustRemote(ConfigRule):
                 continue
             where = ("every local process and OS user" if is_loopback(record)
                      else f"any client in {record.args[2]}")
+            where_zh = ("本机的任何进程和操作系统用户" if is_loopback(record)
+                        else f"{record.args[2]} 中的任何客户端")
             yield self.directive_finding(
                 ctx, record,
                 message=(f"{describe(record)} uses trust: {where} can connect as any of the "
                          f"named database users without a password; use scram-sha-256 or cert"),
+                message_zh=(f"{describe(record)} 使用 trust 认证方式：{where_zh}无需口令即可以"
+                            f"所列任一数据库用户身份连接；请改用 scram-sha-256 或 cert"),
             )

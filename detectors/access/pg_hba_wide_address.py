@@ -49,6 +49,8 @@ class PgHbaWideAddress(ConfigRule):
                     ctx, record,
                     message=(f"{describe(record)} admits clients from every address; limit it "
                              f"to the networks that need access"),
+                    message_zh=(f"{describe(record)} 允许来自任意地址的客户端连接；"
+                                f"请将其限制为确需访问的网络"),
                 )
 
 

@@ -45,4 +45,6 @@ class PgPasswordEncryptionMd5(ConfigRule):
                 ctx, setting,
                 message=(f"password_encryption = {setting.value}: new passwords are stored as "
                          f"MD5 hashes; use scram-sha-256"),
+                message_zh=(f"password_encryption = {setting.value}：新设置的口令将以 MD5 哈希"
+                            f"存储；请改用 scram-sha-256"),
             )

@@ -74,6 +74,8 @@ class PrivateKeyInTree(Rule):
                          f"not shown]",
                 message=(f"{'passphrase-encrypted ' if encrypted else ''}{kind} private key in "
                          f"the tree; remove it, revoke it and load keys from a secret store"),
+                message_zh=(f"代码树中有{'经口令加密的' if encrypted else ''} {kind} 私钥；"
+                            f"请将其移除并吊销，改为从密钥存储加载密钥"),
             )
 
 

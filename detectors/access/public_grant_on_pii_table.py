@@ -7,10 +7,31 @@ from collections.abc import Iterator
 from detectors.access._sqlgrants import GRANT_SOURCES, grant_finding
 from scanner.enrich.access import effective_grants, is_broad, pii_exposure, tables_reached, worst
 from scanner.finding import Confidence, Finding, Severity
-from scanner.model.schema import SchemaModel
+from scanner.model.schema import SchemaModel, Sensitivity, Table
 from scanner.rule import Example, RuleContext, SchemaRule
 
 _TABLE_KINDS = frozenset({"table", "database", "global", "default_table"})
+
+# Chinese labels for the classifier's PII categories; a category not listed keeps its label.
+_CATEGORY_ZH = {
+    "person_name": "姓名", "username": "用户名", "phone": "电话号码", "email": "电子邮箱",
+    "national_id": "身份证件号码", "bank_card": "银行卡/金融账户", "address": "地址",
+    "birth_date": "出生日期", "gender": "性别", "ip_address": "IP 地址",
+    "precise_location": "精确位置", "credential": "口令/凭据", "free_text": "自由文本",
+}
+
+
+def _columns_zh(table: Table) -> str:
+    """pii_exposure's column list in Chinese: col（标签，敏感个人信息）、..."""
+    parts = []
+    for column in table.columns.values():
+        tag = column.pii
+        if tag is None:
+            continue
+        label = _CATEGORY_ZH.get(tag.category, tag.label)
+        sensitive = "，敏感个人信息" if tag.sensitivity is Sensitivity.SENSITIVE else ""
+        parts.append(f"{column.name}（{label}{sensitive}）")
+    return "、".join(parts)
 
 
 class PublicGrantOnPiiTable(SchemaRule):
@@ -62,26 +83,35 @@ class PublicGrantOnPiiTable(SchemaRule):
             if grant.object_type in ("global", "database") and not set(grant.privileges) - {"USAGE"}:
                 continue  # MySQL GRANT USAGE ON *.*: the account exists, no privilege
             tables = tables_reached(model, grant)
-            severities, exposed = [], []
+            severities, exposed, exposed_zh = [], [], []
             for table in tables:
                 severity, columns = pii_exposure(table)
+                columns_zh = _columns_zh(table)
                 severities.append(severity)
                 if columns and len(tables) == 1:
                     exposed.append(columns)
+                    exposed_zh.append(columns_zh)
                 elif columns:
                     rls = " (row-level security on)" if table.row_level_security else ""
+                    rls_zh = "（已启用行级安全）" if table.row_level_security else ""
                     exposed.append(f"{table.qualified_name}{rls}: {columns}")
+                    exposed_zh.append(f"{table.qualified_name}{rls_zh}：{columns_zh}")
             verb = "/".join(grant.privileges).replace("ALL", "ALL (read and write)")
+            verb_zh = "/".join(grant.privileges).replace("ALL", "ALL（读和写）")
             scope = {"default_table": f"tables created later in {grant.object_name}"}.get(
                 grant.object_type, grant.object_name)
+            scope_zh = {"default_table": f"{grant.object_name} 中今后创建的表"}.get(
+                grant.object_type, grant.object_name)
             if exposed:
-                detail = "; ".join(exposed)
+                detail, detail_zh = "; ".join(exposed), "；".join(exposed_zh)
             elif tables:
-                detail = "no personal-information columns found"
+                detail, detail_zh = "no personal-information columns found", "未发现个人信息列"
             else:
-                detail = "tables not in this dump"
+                detail, detail_zh = "tables not in this dump", "所涉及的表不在本转储中"
             if len(tables) == 1 and tables[0].row_level_security:
                 detail += "; row-level security is enabled on it, severity lowered one step"
+                detail_zh += "；该表已启用行级安全，严重程度降低一级"
             yield grant_finding(
                 self, ctx, grant, severity=worst(severities),
-                message=f"{grant.grantee} can {verb} {scope}: {detail}")
+                message=f"{grant.grantee} can {verb} {scope}: {detail}",
+                message_zh=f"{grant.grantee} 可对 {scope_zh} 执行 {verb_zh} 操作：{detail_zh}")

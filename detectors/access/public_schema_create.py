@@ -54,4 +54,8 @@ class PublicSchemaCreate(SchemaRule):
                 yield grant_finding(
                     self, ctx, grant.located_for({"CREATE", "ALL"}),
                     message=f"PUBLIC can create objects in schema {grant.object_name} "
-                            f"({'/'.join(grant.privileges)}): any role can shadow functions others call")
+                            f"({'/'.join(grant.privileges)}): "
+                            f"any role can shadow functions others call",
+                    message_zh=f"PUBLIC 可在模式 {grant.object_name} 中创建对象"
+                               f"（{'/'.join(grant.privileges)}）：任何角色都能创建同名对象，"
+                               f"遮蔽其他角色调用的函数")

@@ -51,8 +51,11 @@ class ResourcePolicyPublicPrincipal(Rule):
             for st in policy.statements:
                 if st.allows and public_principal(st) and not st.condition:
                     where = ", ".join(sorted(used_by)) or "resource policy"
+                    where_zh = ", ".join(sorted(used_by)) or "资源策略"
                     yield self.finding(
                         ctx, line=st.line or policy.line, object=policy.origin,
                         key=f"{policy.origin}:{st.sid}:public",
                         message=f"{policy.origin} ({where}) allows Principal \"*\" "
-                                f"({', '.join(st.actions) or 'all actions'}) with no Condition")
+                                f"({', '.join(st.actions) or 'all actions'}) with no Condition",
+                        message_zh=f"{policy.origin}（{where_zh}）允许 Principal \"*\""
+                                   f"（{', '.join(st.actions) or '所有操作'}），且无 Condition")

@@ -44,4 +44,5 @@ class S3BucketPublicAcl(Rule):
             if isinstance(acl, str) and acl in _PUBLIC:
                 yield self.finding(ctx, line=block.attr_line("acl"), object=block.address,
                                    key=f"{block.address}:{acl}",
-                                   message=f"{block.address} has the canned ACL {acl}")
+                                   message=f"{block.address} has the canned ACL {acl}",
+                                   message_zh=f"{block.address} 使用了预设 ACL {acl}")

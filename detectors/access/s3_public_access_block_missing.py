@@ -58,5 +58,8 @@ class S3PublicAccessBlockMissing(Rule):
             off = sorted({f for b in mine for f in _FLAGS if not is_true(b.attributes.get(f))})
             why = (f"its public access block leaves {', '.join(off)} off" if mine
                    else "no aws_s3_bucket_public_access_block covers it in this file")
+            why_zh = (f"其公共访问阻止未开启 {', '.join(off)}" if mine
+                      else "本文件中没有 aws_s3_bucket_public_access_block 覆盖该存储桶")
             yield self.finding(ctx, line=bucket.line, object=bucket.address, key=bucket.address,
-                               message=f"{bucket.address}: {why}")
+                               message=f"{bucket.address}: {why}",
+                               message_zh=f"{bucket.address}：{why_zh}")

@@ -72,4 +72,6 @@ class SpringDatasourcePassword(ConfigRule):
                 evidence=f"{directive.name}=****",
                 message=(f"{directive.name} is a literal password ({length_class(value)}); "
                          f"resolve it at run time (${{DB_PASSWORD}}, Vault, a Secret)"),
+                message_zh=(f"{directive.name} 是硬编码口令（{length_class(value, 'zh')}）；"
+                            f"请在运行时解析（${{DB_PASSWORD}}、Vault、Secret）"),
             )

@@ -90,15 +90,22 @@ class SqlRolePassword(Rule):
                 value: str, hashed: bool) -> Finding:
         text = span.text
         shown = (text[:match.start("value")] + "****" + text[match.end("value"):]).strip()
+        who_zh = "某用户" if role == "a user" else f"角色 {role} "
         if hashed:
             message = (f"role {role} is given a stored password hash: it allows offline "
                        f"guessing (md5 hashes allow logging in); keep role verifiers out of "
                        f"the repository (pg_dumpall --no-role-passwords)")
+            message_zh = (f"{who_zh}被设置了已存储的口令哈希：可被离线猜解（md5 哈希可直接"
+                          f"用于登录）；请勿将角色口令校验值放入代码仓库"
+                          f"（pg_dumpall --no-role-passwords）")
         else:
             message = (f"role {role} is given a literal password ({length_class(value)}); set "
                        f"it from a secret store or a psql variable instead")
+            message_zh = (f"{who_zh}被设置了硬编码口令（{length_class(value, 'zh')}）；"
+                          f"请改为从密钥存储或 psql 变量设置")
         return self.finding(
             ctx, line=span.line, column=span.column + match.start(),
             severity=Severity.LOW if hashed else None,
             key=f"sql-role:{role}".lower(), evidence=shown[:200], message=message,
+            message_zh=message_zh,
         )

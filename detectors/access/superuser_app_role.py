@@ -57,4 +57,5 @@ class SuperuserAppRole(SchemaRule):
                 continue
             severity = Severity.HIGH if "SUPERUSER" in held else Severity.MEDIUM
             yield role_finding(self, ctx, role, severity=severity,
-                               message=f"login role {role.name} holds {', '.join(held)}")
+                               message=f"login role {role.name} holds {', '.join(held)}",
+                               message_zh=f"登录角色 {role.name} 拥有 {'、'.join(held)} 属性")
