@@ -37,17 +37,9 @@ import libcst as cst
 
 from scanner.finding import Location
 from scanner.model.schema import Column, SchemaModel, Table
+from scanner.parsers._orm_markers import may_define_models
 from scanner.parsers.python import NOT_LITERAL, PythonModule
 from scanner.parsers.source import InputSource
-
-# A file without any of these cannot declare a model or a migration. Checked on the raw text so
-# that the pre-commit hook does not parse every staged Python file. The package names catch
-# aliased imports (`from django.db import models as m` leaves no "models." in the text).
-MARKERS = (
-    "models.Model", "models.", "migrations.", "Column(", "mapped_column", "op.create_table",
-    "op.add_column", "declarative_base", "DeclarativeBase", "db.Model", "AbstractUser",
-    "AbstractBaseUser", "django.db", "sqlalchemy", "alembic",
-)
 
 # Field and column types that store a value encrypted (or, for HASHED_TYPES, hashed), by package.
 # A column whose type mentions one of them gets the hint "orm:<Name>". Names only: the same class
@@ -107,7 +99,7 @@ def parse_orm(source: InputSource) -> SchemaModel:
     engine to record."""
     model = SchemaModel(dialect="", source="orm")
     text = source.text
-    if not any(marker in text for marker in MARKERS):
+    if not may_define_models(text):
         return model
     ctx = OrmContext(source.model("python"), source.path, model)  # ParseError propagates
     # Imported here: the front ends import this module's helpers.

@@ -18,6 +18,10 @@ def build(source: InputSource) -> SchemaModel:
 
         model = parse_dump(source)
     elif source.kind == "python":
+        from scanner.parsers._orm_markers import may_define_models
+
+        if not may_define_models(source.text):
+            return SchemaModel()  # a plain module: no libcst import, no parse
         from scanner.parsers.orm import parse_orm
 
         model = parse_orm(source)
