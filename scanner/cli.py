@@ -202,6 +202,76 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: st
     _finish(ctx, run_scan(request), config, fmt=fmt, output=output, opts=opts)
 
 
+BASELINE_FILE = ".dpscan-baseline.json"
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=str), metavar="FILE...")
+@_shared("fail-on", "config", "baseline", "select", "ignore", "preview", "lang")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (a commit stages a handful of files).")
+@click.pass_context
+def hook(ctx: click.Context, files: tuple[str, ...], **opts: Any) -> None:
+    """The pre-commit entry point: scan the staged FILEs only, tersely.
+
+    \b
+    Only the named files are scanned (directories are not walked; deleted and binary files are
+    skipped). The configuration is found as `scan` finds it; the baseline is --baseline, else
+    .dpscan-baseline.json at the repository root when it exists: only new findings block.
+    One line per blocking finding and a summary line; nothing when the commit is clean.
+    """
+    named = tuple(f for f in files if os.path.lexists(f) and not os.path.isdir(f))
+    if not named:
+        ctx.exit(EXIT_CLEAN)
+    if not opts["baseline_file"]:
+        default = os.path.join(_repository_root(os.getcwd()), BASELINE_FILE)
+        opts["baseline_file"] = default if os.path.isfile(default) else None
+    from reports.hook import render_hook
+    from scanner.discover import scan_root
+    from scanner.engine import ScanRequest, run_scan
+    from scanner.registry import default_registry
+
+    config, rules, baseline = _prepare(opts)
+    request = ScanRequest(
+        targets=named,
+        root=scan_root(named, os.getcwd()),
+        config=config,
+        rules=tuple(rules),
+        jobs=opts["jobs"],
+        baseline=baseline,
+        command=_command_line(ctx),
+        lang=opts["lang"],
+    )
+    result = run_scan(request)
+    blocking = {f.fingerprint for f in result.blocking(config.fail_on)}
+    if not blocking:
+        ctx.exit(EXIT_CLEAN)
+    from reports.messages import localized_findings
+
+    findings = localized_findings(result.to_dict()["findings"], opts["lang"])
+    known = sum(1 for f in result.active if f.baseline == "unchanged")
+    registry = default_registry()
+    click.echo(render_hook(
+        [f for f in findings if f["fingerprint"] in blocking],
+        remediation=lambda rule_id: registry.get(rule_id).remediation_for(opts["lang"]),
+        known=known,
+        baseline=os.path.relpath(baseline.path) if baseline else None,
+    ), nl=False)
+    ctx.exit(EXIT_FINDINGS)
+
+
+def _repository_root(start: str) -> str:
+    """The nearest directory at or above ``start`` holding .git (a work tree), else ``start``."""
+    here = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return os.path.abspath(start)
+        here = parent
+
+
 @cli.command("db")
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @_shared("format", "output", "json", "sarif", "html", "fail-on", "config")
