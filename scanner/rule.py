@@ -117,6 +117,16 @@ class Rule:
     # Cheap pre-filter: literal substrings of which at least one must occur in the raw text for
     # the rule to be able to match. The engine skips parsing when none occurs. Empty = always run.
     tokens: ClassVar[tuple[str, ...]] = ()
+    # More pre-filter groups, ANDed with ``tokens``: at least one token of every group must occur
+    # too ("CBC" alone is a word in many files; with no crypto library named it cannot match).
+    token_groups: ClassVar[tuple[tuple[str, ...], ...]] = ()
+
+    @classmethod
+    def may_match(cls, text: str) -> bool:
+        """False when the pre-filter proves the rule cannot match ``text``."""
+        if cls.tokens and not any(token in text for token in cls.tokens):
+            return False
+        return all(any(token in text for token in group) for group in cls.token_groups)
 
     # Base classes that only provide plumbing set this in their own body.
     abstract: ClassVar[bool] = True

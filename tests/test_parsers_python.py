@@ -107,8 +107,7 @@ def test_imports_are_top_level_names():
 ])
 def test_literal(expression, value):
     module = build(f"v = {expression}\n", "m.py")
-    [assign] = module.module.body[0].body
-    got = module.literal(assign.value)
+    got = module.literal(module.module.body[0].value)
     assert got is NOT_LITERAL if value is NOT_LITERAL else (got == value and type(got) is type(value))
 
 
@@ -140,3 +139,69 @@ def test_any_text_gives_a_model_or_a_parse_error(text):
         build(text, "fuzz.py")
     except ParseError:
         pass
+
+
+def test_columns_count_characters_not_utf8_bytes():
+    module = build("名字 = '张三'; ssl.wrap_socket(s)\nimport ssl\n", "m.py")
+    call = _call(module, "ssl.wrap_socket")
+    assert (call.line, call.column) == (1, 12)
+    assert module.code(call.node) == "ssl.wrap_socket(s)"
+
+
+def test_sinks_name_where_a_call_value_is_stored():
+    source = ("def make(cfg):\n"
+              "    iv = os.urandom(16)\n"
+              "    opts = {'key': load(path), 'n': 1}\n"
+              "    run(timeout=wait(3))\n"
+              "    with open('f') as handle:\n"
+              "        pass\n"
+              "    return derive(iv)\n")
+    module = build(source, "m.py")
+    sinks = {c.callee: module.sinks_of[id(c.node)] for c in module.calls}
+    assert sinks == {"os.urandom": ("iv",), "load": ("opts", "key"), "run": (),
+                     "wait": ("timeout",), "open": ("handle",), "derive": ("make",)}
+
+
+def test_scopes_and_bindings_follow_python_scoping():
+    source = ("KEY = b'k'\n"
+              "class Box:\n"
+              "    KEY = b'class'\n"
+              "    def seal(self, data):\n"
+              "        key = KEY\n"
+              "        key += b'x'\n"
+              "        return enc(key, data)\n")
+    module = build(source, "m.py")
+    box = module.module.body[1]
+    seal = box.body[1]
+    [enc] = [c for c in module.calls if c.callee == "enc"]
+    assert module.scope_of[id(enc.node)] == id(seal)
+    assert module.parent[id(seal)] == id(box) and module.class_of[id(seal)] == id(box)
+    assert [v.id for v in module.bound[(id(seal), "key")] if v is not None] == ["KEY"]
+    assert [(line, module.code(v)) for line, v in module.augmented[(id(seal), "key")]] == [
+        (6, "b'x'")]
+    assert module.function_names == {"seal"}
+
+
+def test_local_names_shadow_imports_only_in_their_own_scope():
+    source = ("import hashlib\n"
+              "def f():\n"
+              "    hashlib = None\n"
+              "    hashlib.md5()\n"
+              "def g():\n"
+              "    hashlib.md5()\n")
+    module = build(source, "m.py")
+    first, second = [c for c in module.calls if c.callee == "hashlib.md5"]
+    assert "hashlib.md5" not in first.qualnames
+    assert "hashlib.md5" in second.qualnames
+
+
+def test_name_span_of_a_decorated_class():
+    module = build("@register\nclass  Patient(Model):\n    pass\n", "m.py")
+    assert module.name_span(module.module.body[0]) == (2, 8, 15)
+
+
+def test_deeply_nested_expressions_do_not_overflow_the_walk():
+    # Deeper than Python's default recursion limit (1000): a recursive visitor would fail here.
+    source = "x = " + "f(" * 90 + "1" + ")" * 90 + "\ny = g(" + " + ".join(["a"] * 2000) + ")\n"
+    module = build(source, "m.py")
+    assert len(module.calls) == 91

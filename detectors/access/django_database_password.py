@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -10,8 +11,6 @@ from scanner.rule import Example, Rule, RuleContext
 from scanner.secrets import is_placeholder, length_class
 
 if TYPE_CHECKING:
-    import libcst as cst
-
     from scanner.parsers.python import PythonModule
 
 
@@ -50,12 +49,10 @@ class DjangoDatabasePassword(Rule):
     )
 
     def check(self, pymodule: PythonModule, ctx: RuleContext) -> Iterator[Finding]:
-        import libcst as cst  # the python model already imported it
-
         for node in _walk(pymodule.module):
-            if isinstance(node, cst.Assign):
+            if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    path = _subscripts(target.target)
+                    path = _subscripts(target)
                     if path is None:
                         continue
                     if path and path[-1] == "PASSWORD":
@@ -63,24 +60,20 @@ class DjangoDatabasePassword(Rule):
                     else:
                         yield from self._dict(pymodule, ctx, node.value, path)
 
-    def _dict(self, pymodule: PythonModule, ctx: RuleContext, value: cst.BaseExpression,
+    def _dict(self, pymodule: PythonModule, ctx: RuleContext, value: ast.expr,
               path: list[str]) -> Iterator[Finding]:
-        import libcst as cst
-
-        if not isinstance(value, cst.Dict):
+        if not isinstance(value, ast.Dict):
             return
-        for element in value.elements:
-            if not isinstance(element, cst.DictElement):
-                continue
-            key = pymodule.literal(element.key)
+        for key_node, item in zip(value.keys, value.values):
+            key = pymodule.literal(key_node) if key_node is not None else None  # None: **other
             if not isinstance(key, str):
                 continue
             if key == "PASSWORD":
-                yield from self._value(pymodule, ctx, element.value, path)
+                yield from self._value(pymodule, ctx, item, path)
             else:
-                yield from self._dict(pymodule, ctx, element.value, [*path, key])
+                yield from self._dict(pymodule, ctx, item, [*path, key])
 
-    def _value(self, pymodule: PythonModule, ctx: RuleContext, node: cst.BaseExpression,
+    def _value(self, pymodule: PythonModule, ctx: RuleContext, node: ast.expr,
                path: list[str]) -> Iterator[Finding]:
         value = pymodule.literal(node)
         if not isinstance(value, str) or is_placeholder(value):
@@ -99,26 +92,23 @@ class DjangoDatabasePassword(Rule):
         )
 
 
-def _subscripts(target: cst.BaseExpression) -> list[str] | None:
+def _subscripts(target: ast.expr) -> list[str] | None:
     """["default", "PASSWORD"] for DATABASES["default"]["PASSWORD"]; [] for DATABASES; None
     for any other target."""
-    import libcst as cst
-
     keys: list[str] = []
-    while isinstance(target, cst.Subscript):
-        if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+    while isinstance(target, ast.Subscript):
+        index = target.slice
+        if not (isinstance(index, ast.Constant) and isinstance(index.value, (str, bytes))):
             return None
-        index = target.slice[0].slice.value
-        if not isinstance(index, cst.SimpleString):
-            return None
-        keys.insert(0, index.evaluated_value if isinstance(index.evaluated_value, str) else "")
+        keys.insert(0, index.value if isinstance(index.value, str) else "")
         target = target.value
-    return keys if isinstance(target, cst.Name) and target.value == "DATABASES" else None
+    return keys if isinstance(target, ast.Name) and target.id == "DATABASES" else None
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node in source order (ast.walk is breadth-first), without recursion."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(current.children))
+        stack.extend(reversed(list(ast.iter_child_nodes(current))))

@@ -7,6 +7,7 @@ stay within one dotted part, ``**`` crosses dots, ``[...]`` is a character class
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from collections.abc import Iterable
@@ -91,6 +92,16 @@ def argument(call: Any, spec: list[Any]):
     if value is None and position >= 0:
         value = call.positional(position)
     return value
+
+
+def values(call: Any, *, named: bool = True) -> list[ast.expr]:
+    """A call's argument values in source order, ``*x`` and ``**x`` as ``x``. ``named=False``
+    leaves out ``name=value`` arguments (what the call hashes or encrypts is passed unnamed)."""
+    node = call.node
+    found = [arg.value if isinstance(arg, ast.Starred) else arg for arg in node.args]
+    found += [keyword.value for keyword in node.keywords if named or keyword.arg is None]
+    # ast keeps positional and keyword arguments apart; f(a=1, *b) puts b after a in the text.
+    return sorted(found, key=lambda value: (value.lineno, value.col_offset))
 
 
 def severity(entry: dict[str, Any]) -> Severity:

@@ -1,35 +1,31 @@
 """Where a call's value comes from and where it goes, within one Python module.
 
-The python model resolves imported names; crypto and transport rules also need three local facts
-it does not record: the function a call sits in, the names its value is stored under ("sinks":
-assignment targets, keyword names, dict keys, the enclosing function when returned), and the
-constant value of an expression. ``flow(module)`` computes them once per module
-(detectors.crypto._values) and caches them; this module stays free of libcst so that loading the
-registry does not pay for it.
+The python model resolves imported names and records, in its one walk, the function a call sits
+in, name bindings and the names a call's value is stored under ("sinks": assignment targets,
+keyword names, dict keys, the enclosing function when returned). ``flow(module)`` wraps those
+facts with look-ups and constant evaluation (detectors.crypto._values), once per module, cached;
+this module imports nothing heavy so that loading the registry stays cheap.
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from detectors.crypto._values import Flow
     from scanner.parsers.python import PythonModule
 
-_CACHE: dict[int, tuple[weakref.ref, Flow]] = {}
+# The module the rules are reading now and its Flow. Rules read one input at a time, so one entry
+# is enough; a dict of weak references leaked, since each Flow holds its module strongly.
+_CURRENT: list[Any] = [None, None]
 
 
 def flow(module: PythonModule) -> Flow:
-    entry = _CACHE.get(id(module))
-    if entry is None or entry[0]() is not module:
-        for key in [k for k, (ref, _f) in _CACHE.items() if ref() is None]:
-            del _CACHE[key]
+    if _CURRENT[0] is not module:
         from detectors.crypto._values import Flow
 
-        entry = (weakref.ref(module), Flow(module))
-        _CACHE[id(module)] = entry
-    return entry[1]
+        _CURRENT[:] = [module, Flow(module)]
+    return _CURRENT[1]
 
 
 def where(module: PythonModule, thing: Any) -> dict[str, int]:

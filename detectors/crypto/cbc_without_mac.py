@@ -52,6 +52,9 @@ class CbcWithoutMac(Rule):
     kinds = frozenset({"python"})
     model = "python"
     tokens = ("CBC", "cbc")
+    # Every mode it knows comes from an imported library: "Crypto" also covers Cryptodome and
+    # M2Crypto.
+    token_groups = (("Crypto", "cryptography", "pyaes", "pyDes"),)
 
     bad = (
         Example("from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_CBC, iv)\n",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,9 @@ class EcbMode(Rule):
     kinds = frozenset({"python"})
     model = "python"
     tokens = ("ECB", "ecb", "Crypto.Cipher", "Cryptodome.Cipher")
+    # Every mode it knows comes from an imported library: "Crypto" also covers Cryptodome and
+    # M2Crypto.
+    token_groups = (("Crypto", "cryptography", "pyaes", "pyDes"),)
 
     bad = (
         Example("from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_ECB)\n", expect=1),
@@ -108,6 +112,8 @@ def _evp_ecb(module: PythonModule, call: CallSite, suffix: str) -> bool:
 def _pycrypto_default(call: CallSite) -> bool:
     if not call.qualnames & set(_PYCRYPTO_BLOCK_CIPHERS):  # Cryptodome.* never had a default
         return False
-    if call.keyword("mode") is not None or any(a.star for a in call.node.args):
+    unpacked = any(isinstance(arg, ast.Starred) for arg in call.node.args) or any(
+        keyword.arg is None for keyword in call.node.keywords)  # *args, **kwargs
+    if call.keyword("mode") is not None or unpacked:
         return False
     return call.positional(0) is not None and call.positional(1) is None

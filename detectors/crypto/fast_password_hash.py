@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from detectors.crypto._denylist import argument, cited, entry_for, mentions_password, section, zh
+from detectors.crypto._denylist import (
+    argument,
+    cited,
+    entry_for,
+    mentions_password,
+    section,
+    values,
+    zh,
+)
 from detectors.crypto._flow import flow, where
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Option, Rule, RuleContext
@@ -133,7 +141,7 @@ def _fast_hash(module: PythonModule, call: CallSite,
                           and value.lower() in e["new_names"]), None)
     if entry is None:
         return None, []
-    args = [a.value for a in call.node.args if a.keyword is None]
+    args = values(call, named=False)
     if not update and "hashlib.new" in call.qualnames:
         args = args[1:]
     if not args or any(q.endswith("hashes.Hash") for q in call.qualnames):

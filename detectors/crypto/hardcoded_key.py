@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -66,10 +67,10 @@ class HardcodedKey(Rule):
                 continue
             value = flows.constant(node, flows.scope(call))
             size = len(value.encode() if isinstance(value, str) else value)
-            origin = (f"the constant {node.value}" if type(node).__name__ == "Name" else
+            origin = (f"the constant {node.id}" if isinstance(node, ast.Name) else
                       "a literal" if isinstance(module.literal(node), (str, bytes)) else
                       "a constant expression")
-            origin_zh = (f"常量 {node.value}" if type(node).__name__ == "Name" else
+            origin_zh = (f"常量 {node.id}" if isinstance(node, ast.Name) else
                          "字面量" if isinstance(module.literal(node), (str, bytes)) else
                          "常量表达式")
             yield self.finding(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -93,8 +94,8 @@ def _shown(flows, node, call: CallSite) -> str:
     """What the constant is, without its value: "IV", "16 zero bytes", "a 12-byte literal"."""
     value = flows.constant(node, flows.scope(call))
     size = len(value.encode() if isinstance(value, str) else value)
-    if type(node).__name__ == "Name":
-        return f"{node.value}, {size} bytes"
+    if isinstance(node, ast.Name):
+        return f"{node.id}, {size} bytes"
     return f"{size} zero bytes" if not value.strip(b"\0" if isinstance(value, bytes) else "\0") \
         else f"a literal of {size} bytes"
 
@@ -103,8 +104,8 @@ def _shown_zh(flows, node, call: CallSite) -> str:
     """_shown in Chinese: "IV，16 字节", "16 个零字节", "长 12 字节的字面量"."""
     value = flows.constant(node, flows.scope(call))
     size = len(value.encode() if isinstance(value, str) else value)
-    if type(node).__name__ == "Name":
-        return f"{node.value}，{size} 字节"
+    if isinstance(node, ast.Name):
+        return f"{node.id}，{size} 字节"
     return f"{size} 个零字节" if not value.strip(b"\0" if isinstance(value, bytes) else "\0") \
         else f"长 {size} 字节的字面量"
 

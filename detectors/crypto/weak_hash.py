@@ -13,6 +13,7 @@ from detectors.crypto._denylist import (
     mentions_password,
     section,
     severity,
+    values,
     zh,
 )
 from detectors.crypto._flow import flow, where
@@ -77,8 +78,8 @@ class WeakHash(Rule):
 
     def check(self, module: PythonModule, ctx: RuleContext) -> Iterator[Finding]:
         weak = [entry for entry in section("hash") if entry["weak"]]
-        excused = {id(arg.value) for call in module.calls
-                   if match(call.qualnames, _NON_COLLISION_USES) for arg in call.node.args}
+        excused = {id(value) for call in module.calls
+                   if match(call.qualnames, _NON_COLLISION_USES) for value in values(call)}
         flows = flow(module)
         for call in module.calls:
             entry, name = entry_for(call.qualnames, weak)
@@ -86,7 +87,7 @@ class WeakHash(Rule):
                 entry, name = _named(module, call, weak)
             if entry is None or id(call.node) in excused or _not_for_security(module, call):
                 continue
-            hashed = [module.code(a.value) for a in call.node.args if a.keyword is None]
+            hashed = [module.code(value) for value in values(call, named=False)]
             password = mentions_password(*hashed, *flows.sinks(call))
             if password:
                 yield self.finding(

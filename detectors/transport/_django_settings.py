@@ -1,6 +1,6 @@
 """Module-level ``NAME = value`` settings of a Django settings module, for the Django rules.
 
-Reads the libcst module of the python model: every assignment to an upper-case name at module
+Reads the ``ast`` module of the python model: every assignment to an upper-case name at module
 level, including those nested in module-level ``if``/``try``/``with``/``for`` blocks (marked
 conditional), with its literal value (or NOT_LITERAL) and position. Functions and classes are
 not settings. What the module cannot show is recorded too: ``from x import *``, ``globals()``
@@ -9,6 +9,7 @@ updates, ``exec`` and django-split-settings ``include()`` can all supply setting
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,8 +18,6 @@ from typing import TYPE_CHECKING
 from scanner.rule import Option
 
 if TYPE_CHECKING:
-    import libcst as cst
-
     from scanner.parsers.python import PythonModule
 
 # Shared by the Django rules: settings modules that several environments import, where a
@@ -33,6 +32,9 @@ BASE_MODULES_OPTION = Option(
 DJANGO_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "WSGI_APPLICATION",
                             "ASGI_APPLICATION", "AUTH_PASSWORD_VALIDATORS"})
 _DYNAMIC_CALLS = frozenset({"globals", "locals", "vars", "exec", "setattr", "include"})
+# Module-level blocks whose statements may or may not run.
+_BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor,
+           ast.While)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,82 +92,68 @@ def module_stem(path: str) -> str:
 
 
 def read_settings(pymodule: PythonModule) -> SettingsModule:
-    import libcst as cst  # the python model already imported both
-
     from scanner.parsers.python import NOT_LITERAL
 
     out = SettingsModule()
 
-    def record(target: cst.BaseExpression, value: cst.BaseExpression | None,
-               conditional: bool) -> None:
-        if isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                record(element.value, None, conditional)
-            return
-        if isinstance(target, cst.Name) and target.value.isupper():
-            span = pymodule.span(target)
+    def add(name: str, value: object, at: tuple[int, int, int, int] | None,
+            conditional: bool) -> None:
+        if name.isupper():
+            line, column = (at[0], at[1]) if at else (0, 1)
+            out.assignments.setdefault(name, []).append(
+                Setting(name, value, line, column, conditional))
+
+    def record(target: ast.expr, value: ast.expr | None, conditional: bool) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                record(element, None, conditional)
+        elif isinstance(target, ast.Starred):
+            record(target.value, None, conditional)
+        elif isinstance(target, ast.Name):
             literal = pymodule.literal(value) if value is not None else NOT_LITERAL
-            line, column = (span[0], span[1]) if span else (0, 1)
-            out.assignments.setdefault(target.value, []).append(
-                Setting(target.value, literal, line, column, conditional))
+            add(target.id, literal, pymodule.span(target), conditional)
 
-    def small(statement: cst.BaseSmallStatement, conditional: bool) -> None:
-        if isinstance(statement, cst.Assign):
-            for target in statement.targets:
-                record(target.target, statement.value, conditional)
-        elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
-            record(statement.target, statement.value, conditional)
-        elif isinstance(statement, cst.AugAssign):
-            record(statement.target, None, conditional)
-        elif isinstance(statement, cst.ImportFrom):
-            if isinstance(statement.names, cst.ImportStar):
+    def imported(statement: ast.ImportFrom, conditional: bool) -> None:
+        for alias in statement.names:
+            if alias.name == "*":
                 out.star_import = True
-            else:
-                for alias in statement.names:
-                    bound = alias.asname.name if alias.asname else alias.name
-                    record(bound, None, conditional)  # imported: assigned, value unknown
-        elif isinstance(statement, cst.Expr) and _is_dynamic(statement.value):
+                continue
+            bound = alias.asname or alias.name
+            # The alias spans "name as BOUND": the bound name ends it.
+            span = pymodule.span(alias)
+            at = (span[2], span[3] - len(bound), span[2], span[3]) if span else None
+            add(bound, NOT_LITERAL, at, conditional)  # imported: assigned, value unknown
+
+    def visit(statement: ast.stmt, conditional: bool) -> None:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                record(target, statement.value, conditional)
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            record(statement.target, statement.value, conditional)
+        elif isinstance(statement, ast.AugAssign):
+            record(statement.target, None, conditional)
+        elif isinstance(statement, ast.ImportFrom):
+            imported(statement, conditional)
+        elif isinstance(statement, ast.Expr) and _is_dynamic(statement.value):
             out.dynamic = True
-
-    def block(body: cst.BaseSuite | None, conditional: bool) -> None:
-        if body is None:
-            return
-        statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-        for statement in statements:
-            visit(statement, conditional)
-
-    def visit(statement: cst.CSTNode, conditional: bool) -> None:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for item in statement.body:
-                small(item, conditional)
-        elif isinstance(statement, cst.SimpleStatementSuite):
-            for item in statement.body:
-                small(item, conditional)
-        elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While)):
-            block(statement.body, True)
-            for extra in ("orelse", "finalbody"):
-                part = getattr(statement, extra, None)
-                if isinstance(part, cst.If):  # elif
-                    visit(part, True)
-                elif part is not None:  # else:, finally:
-                    block(part.body, True)
-            for handler in getattr(statement, "handlers", ()):
-                block(handler.body, True)
+        elif isinstance(statement, _BLOCKS):  # may not run: everything inside is conditional
+            handlers = [h.body for h in getattr(statement, "handlers", ())]
+            for body in (statement.body, *handlers, getattr(statement, "orelse", ()),
+                         getattr(statement, "finalbody", ())):  # an elif is an If in orelse
+                for inner in body:
+                    visit(inner, True)
 
     for statement in pymodule.module.body:
         visit(statement, False)
     return out
 
 
-def _is_dynamic(expression: cst.BaseExpression) -> bool:
-    import libcst as cst
-
-    call = expression
-    while isinstance(call, cst.Call):
+def _is_dynamic(call: ast.expr) -> bool:
+    while isinstance(call, ast.Call):
         func = call.func
-        if isinstance(func, cst.Name) and func.value in _DYNAMIC_CALLS:
+        if isinstance(func, ast.Name) and func.id in _DYNAMIC_CALLS:
             return True
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call):
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             call = func.value  # globals().update(...): look at globals()
             continue
         return False

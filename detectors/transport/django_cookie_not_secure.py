@@ -14,7 +14,7 @@ from detectors.transport._django_settings import (
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
 
-if TYPE_CHECKING:  # the model module imports libcst; rules stay cheap to import
+if TYPE_CHECKING:
     from scanner.parsers.python import PythonModule
 
 # Django's defaults (docs "Settings"): both False. check --deploy: security.W012, W016.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from detectors.crypto._denylist import argument, match, section
+from detectors.crypto._denylist import argument, match, section, values
 from detectors.crypto._flow import flow, where
 from detectors.crypto._hosts import is_local
 from scanner.finding import Confidence, Finding, Severity
@@ -115,24 +116,24 @@ def _prefix(module: PythonModule, flows: Any, node: Any, scope: int,
         return "", False
     if origin is not node:
         return _prefix(module, flows, origin, scope, depth + 1)
-    kind = type(node).__name__
-    if kind == "FormattedString":
+    if isinstance(node, ast.JoinedStr):
         text = ""
-        for part in node.parts:
-            if type(part).__name__ == "FormattedStringText":
+        for part in node.values:
+            if isinstance(part, ast.Constant):
                 text += part.value
                 continue
-            inner, complete = _prefix(module, flows, part.expression, scope, depth + 1)
+            inner, complete = _prefix(module, flows, part.value, scope, depth + 1)
             text += inner
-            if not complete or part.format_spec or part.conversion:
+            if not complete or part.format_spec is not None or part.conversion != -1:
                 return text, False
         return text, True
-    if kind == "BinaryOperation" and type(node.operator).__name__ == "Add":
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _prefix(module, flows, node.left, scope, depth + 1)[0], False
-    if (kind == "Call" and type(node.func).__name__ == "Attribute"
-            and node.func.attr.value == "format"):
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"):
         return _prefix(module, flows, node.func.value, scope, depth + 1)[0].split("{", 1)[0], False
     site = flows.sites.get(id(node))
-    if site is not None and "urllib.parse.urljoin" in site.qualnames and node.args:
-        return _prefix(module, flows, node.args[0].value, scope, depth + 1)[0], False
+    joined = values(site) if site is not None and "urllib.parse.urljoin" in site.qualnames else []
+    if joined:  # urljoin(BASE, path) or urljoin(base=BASE, url=path)
+        return _prefix(module, flows, joined[0], scope, depth + 1)[0], False
     return "", False

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from detectors.crypto._denylist import cited, entry_for, section, severity
+from detectors.crypto._denylist import cited, entry_for, section, severity, values
 from detectors.crypto._flow import flow, where
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
@@ -71,8 +71,8 @@ class SslLegacyProtocol(Rule):
     def check(self, module: PythonModule, ctx: RuleContext) -> Iterator[Finding]:
         bounds = {id(a.value): f"{a.target} = {{}}" for a in module.assigns
                   if a.attribute in _BOUND_ATTRIBUTES}
-        bounds.update({id(arg.value): f"{call.callee}({{}})" for call in module.calls
-                       if call.callee.endswith(_BOUND_SETTERS) for arg in call.node.args[:1]})
+        bounds.update({id(value): f"{call.callee}({{}})" for call in module.calls
+                       if call.callee.endswith(_BOUND_SETTERS) for value in values(call)[:1]})
         seen, flows = set(), flow(module)
         for ref in module.refs:
             entry, name = entry_for([ref.qualname], section("tls_protocol"))

@@ -71,7 +71,7 @@ class SslWrapSocket(Rule):
                 severity = Severity.LOW
                 found = "a server socket made with a function deprecated and removed in Python 3.12"
                 found_zh = "服务端套接字由一个已弃用、且在 Python 3.12 中移除的函数创建"
-            elif argument(call, _CERT_REQS) is None and any(a.star == "**" for a in call.node.args):
+            elif argument(call, _CERT_REQS) is None and _double_star(call):
                 severity, confidence = Severity.MEDIUM, Confidence.LOW
                 found = ("cert_reqs may come from **kwargs, but the host name is never checked; "
                          "without cert_reqs nothing is")
@@ -95,6 +95,11 @@ class SslWrapSocket(Rule):
                         f"and the host name. Fix: {_FIX} (CWE-297, Bandit B504)",
                 message_zh=f"{call.callee}()：{found_zh}。策略：TLS 客户端须校验证书和主机名。"
                            f"修复：{_FIX_ZH}（CWE-297，Bandit B504）")
+
+
+def _double_star(call: CallSite) -> bool:
+    """``**kwargs`` among the arguments (ast files it as a keyword without a name)."""
+    return any(keyword.arg is None for keyword in call.node.keywords)
 
 
 def _cert_none(module: PythonModule, call: CallSite) -> bool:

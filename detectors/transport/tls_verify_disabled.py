@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
 
-if TYPE_CHECKING:  # the model module imports libcst; rules stay cheap to import
+if TYPE_CHECKING:
     from scanner.parsers.python import AttributeAssign, CallSite, PythonModule
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})

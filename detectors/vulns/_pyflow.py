@@ -1,16 +1,17 @@
 """Local data flow for the vulnerability rules: how a string was built, where a value came from.
 
-Imported lazily by the rules (it imports libcst). Builds on the crypto helpers' ``Flow`` (scopes,
-name bindings, constants) and adds what they leave out: ``+=`` on a name, string templates with
-holes for the non-constant parts, and whether an expression reads request data.
+Builds on the crypto helpers' ``Flow`` (scopes, name bindings, constants) and on the python
+model's ``augmented`` facts (``name += value``), and adds string templates with holes for the
+non-constant parts and whether an expression reads request data. Imported lazily by the rules,
+which only need it for Python inputs.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
-
-import libcst as cst
 
 from detectors.crypto._flow import flow
 from scanner.parsers.python import NOT_LITERAL
@@ -32,11 +33,8 @@ class Strings:
     def __init__(self, module: PythonModule) -> None:
         self.module = module
         self.flow: Flow = flow(module)
-        walker = _AugWalker(self.flow)
-        module.module.visit(walker)
-        self.augmented = walker.augmented  # (scope, name) -> [(line, value)]
 
-    def template(self, node: cst.BaseExpression | None, scope: int,
+    def template(self, node: ast.expr | None, scope: int,
                  depth: int = 0) -> tuple[str, bool] | None:
         """(text, dynamic) for a string-building expression; None when ``node`` is not one we
         can read (a parameter, a call result): unknown is not reported."""
@@ -47,41 +45,38 @@ class Strings:
             return value, False
         if value is not NOT_LITERAL:
             return None
-        if isinstance(node, cst.Name):
+        if isinstance(node, ast.Name):
             return self._name(node, scope, depth)
-        if isinstance(node, cst.FormattedString):
+        if isinstance(node, ast.JoinedStr):  # f-strings, implicitly concatenated ones included
             return self._fstring(node, scope, depth)
-        if isinstance(node, cst.ConcatenatedString):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self._join([node.left, node.right], scope, depth)
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-            return self._join([node.left, node.right], scope, depth)
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             left = self.template(node.left, scope, depth + 1)
             if left is None:
                 return None
             return left[0], left[1] or not self.constant(node.right, scope)
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             return self._method(node, scope, depth)
         return None
 
-    def constant(self, node: cst.BaseExpression | None, scope: int) -> bool:
+    def constant(self, node: ast.expr | None, scope: int) -> bool:
         """Constant, or a tuple/list/dict of constants (``%`` operands)."""
-        if isinstance(node, (cst.Tuple, cst.List)):
-            return all(isinstance(e, cst.Element) and self.constant(e.value, scope)
-                       for e in node.elements)
-        if isinstance(node, cst.Dict):
-            return all(isinstance(e, cst.DictElement) and self.constant(e.value, scope)
-                       for e in node.elements)
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return all(not isinstance(e, ast.Starred) and self.constant(e, scope)
+                       for e in node.elts)
+        if isinstance(node, ast.Dict):
+            return all(key is not None and self.constant(value, scope)  # None key: **other
+                       for key, value in zip(node.keys, node.values))
         if self.flow.constant(node, scope) is not NOT_LITERAL or _placeholders(node):
             return True
-        found = self.template(node, scope, 1) if isinstance(node, cst.Name) else None
+        found = self.template(node, scope, 1) if isinstance(node, ast.Name) else None
         return found is not None and not found[1]
 
-    def _name(self, node: cst.Name, scope: int, depth: int) -> tuple[str, bool] | None:
-        span = self.module.span(node)
-        line = span[0] if span else 0
-        augments = [v for at, v in self.augmented.get((scope, node.value), []) if at < line]
-        values = [v for v in self.flow.bound.get((scope, node.value), []) if v is not None
+    def _name(self, node: ast.Name, scope: int, depth: int) -> tuple[str, bool] | None:
+        line = _line(self.module, node)
+        augments = [v for at, v in self.module.augmented.get((scope, node.id), []) if at < line]
+        values = [v for v in self.module.bound.get((scope, node.id), []) if v is not None
                   and _line(self.module, v) < line]
         if augments and values:  # q = "SELECT ..."; q += " WHERE x = " + y
             return self._join([values[-1], *augments], scope, depth)
@@ -92,41 +87,41 @@ class Strings:
             return "%s", False
         return self.template(origin, scope, depth + 1)
 
-    def _fstring(self, node: cst.FormattedString, scope: int,
-                 depth: int) -> tuple[str, bool]:
+    def _fstring(self, node: ast.JoinedStr, scope: int, depth: int) -> tuple[str, bool]:
         text, dynamic = [], False
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                text.append(part.value)
+        for part in node.values:
+            if not isinstance(part, ast.FormattedValue):  # literal text
+                text.append(part.value if isinstance(part, ast.Constant) else "")
                 continue
-            value = self.flow.constant(part.expression, scope)
-            if value is not NOT_LITERAL or _placeholders(part.expression):
+            value = self.flow.constant(part.value, scope)
+            if value is not NOT_LITERAL or _placeholders(part.value):
                 text.append("%s" if value is NOT_LITERAL else str(value))
                 continue
-            sub = self.template(part.expression, scope, depth + 1)
+            sub = self.template(part.value, scope, depth + 1)
             text.append(HOLE if sub is None else sub[0])
             dynamic = dynamic or sub is None or sub[1]
         return "".join(text), dynamic
 
-    def _join(self, parts: list[cst.BaseExpression], scope: int,
-              depth: int) -> tuple[str, bool] | None:
+    def _join(self, parts: list[ast.expr], scope: int, depth: int) -> tuple[str, bool] | None:
         found = [self.template(p, scope, depth + 1) for p in parts]
         if all(f is None for f in found):
             return None
         text = "".join(HOLE if f is None else f[0] for f in found)
         return text, any(f is None or f[1] for f in found)
 
-    def _method(self, node: cst.Call, scope: int, depth: int) -> tuple[str, bool] | None:
-        if node.func.attr.value != "format":
+    def _method(self, node: ast.Call, scope: int, depth: int) -> tuple[str, bool] | None:
+        if node.func.attr != "format":
             return None
         base = self.template(node.func.value, scope, depth + 1)
         if base is None:
             return None
-        dynamic = base[1] or not all(self.constant(a.value, scope) for a in node.args)
+        arguments = [a.value if isinstance(a, ast.Starred) else a for a in node.args]
+        arguments += [k.value for k in node.keywords]
+        dynamic = base[1] or not all(self.constant(a, scope) for a in arguments)
         return base[0], dynamic
 
 
-def from_request(module: PythonModule, node: cst.BaseExpression | None, scope: int) -> str:
+def from_request(module: PythonModule, node: ast.expr | None, scope: int) -> str:
     """The request read that ``node`` carries (``request.body``), following names bound in
     the same function; "" when none is visible."""
     found = flow(module)
@@ -146,86 +141,53 @@ def from_request(module: PythonModule, node: cst.BaseExpression | None, scope: i
     return ""
 
 
-def _names(node: cst.CSTNode) -> list[cst.Name]:
+def _names(node: ast.AST) -> list[ast.Name]:
     out, stack = [], [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
+        if isinstance(current, ast.Name):
             out.append(current)
-        elif isinstance(current, cst.Attribute):
+        elif isinstance(current, ast.Attribute):
             stack.append(current.value)  # a.b: only "a" is a variable
         else:
-            stack.extend(current.children)
+            stack.extend(ast.iter_child_nodes(current))
     return out
 
 
-def _placeholders(node: cst.BaseExpression) -> bool:
+def _placeholders(node: ast.expr | None) -> bool:
     """``", ".join(["%s"] * n)`` / ``",".join("?" for _ in ids)``: bind markers only."""
-    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "join" and isinstance(node.func.value, cst.SimpleString)
-            and len(node.args) == 1):
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join" and _is_string(node.func.value)
+            and len(node.args) == 1 and not node.keywords):
         return False
-    arg = node.args[0].value
-    if isinstance(arg, (cst.GeneratorExp, cst.ListComp)):
-        return isinstance(arg.elt, cst.SimpleString)
-    if isinstance(arg, cst.BinaryOperation) and isinstance(arg.operator, cst.Multiply):
-        seq = arg.left if isinstance(arg.left, (cst.List, cst.Tuple)) else arg.right
-        return isinstance(seq, (cst.List, cst.Tuple)) and all(
-            isinstance(e.value, cst.SimpleString) for e in seq.elements)
+    arg = node.args[0]
+    if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
+        return _is_string(arg.elt)
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mult):
+        seq = arg.left if isinstance(arg.left, (ast.List, ast.Tuple)) else arg.right
+        return isinstance(seq, (ast.List, ast.Tuple)) and all(_is_string(e) for e in seq.elts)
     return False
 
 
-def _line(module: PythonModule, node: cst.CSTNode) -> int:
+def _is_string(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+
+
+def _line(module: PythonModule, node: ast.AST) -> int:
     span = module.span(node)
     return span[0] if span else 0
 
 
-class _AugWalker(cst.CSTVisitor):
-    """``name += value`` per scope (scope ids as in ``Flow``: id() of the FunctionDef)."""
-
-    def __init__(self, found: Flow) -> None:
-        super().__init__()
-        self.scopes = [0]
-        self.augmented: dict[tuple[int, str], list[tuple[int, cst.BaseExpression]]] = {}
-        self.flow = found
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scopes.append(id(node))
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scopes.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scopes.append(id(node))
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scopes.pop()
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
-            line = _line(self.flow.module, node.value)
-            self.augmented.setdefault((self.scopes[-1], node.target.value), []).append(
-                (line, node.value))
-
-
-def item_assignments(module: PythonModule) -> list[tuple[str, object, cst.BaseExpression,
-                                                         cst.Subscript]]:
+def item_assignments(module: PythonModule) -> Iterator[tuple[str, object, ast.expr,
+                                                             ast.Subscript]]:
     """``<expr>[<literal key>] = value`` anywhere: (expr as written, key, value, target)."""
-    walker = _ItemWalker(module)
-    module.module.visit(walker)
-    return walker.found
-
-
-class _ItemWalker(cst.CSTVisitor):
-    def __init__(self, module: PythonModule) -> None:
-        super().__init__()
-        self.module = module
-        self.found: list[tuple[str, object, cst.BaseExpression, cst.Subscript]] = []
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            item = target.target
-            if isinstance(item, cst.Subscript) and len(item.slice) == 1 and isinstance(
-                    item.slice[0].slice, cst.Index):
-                key = self.module.literal(item.slice[0].slice.value)
-                self.found.append((self.module.code(item.value), key, node.value, item))
+    stack: list[ast.AST] = [module.module]
+    while stack:  # source order (ast.walk is breadth-first), without recursion
+        node = stack.pop()
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        if isinstance(node, ast.Assign):
+            for item in node.targets:
+                if isinstance(item, ast.Subscript) and not isinstance(item.slice,
+                                                                      (ast.Slice, ast.Tuple)):
+                    key = module.literal(item.slice)
+                    yield module.code(item.value), key, node.value, item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
 
-if TYPE_CHECKING:  # the model module imports libcst; rules stay cheap to import
+if TYPE_CHECKING:
     from detectors.vulns._pyflow import Strings
     from scanner.parsers.python import CallSite, PythonModule
 
@@ -131,15 +132,18 @@ def _sinks(call: CallSite, driver: bool):
     elif method == "RawSQL" or any(q.endswith(".RawSQL") for q in call.qualnames):
         yield "RawSQL()", _argument(call), False, Confidence.HIGH
     elif method == "extra" and receiver:
-        for keyword in ("where", "tables"):
-            value = call.keyword(keyword)
-            for element in getattr(value, "elements", ()):
-                yield f"QuerySet.extra({keyword}=...)", element.value, False, Confidence.HIGH
-        select = call.keyword("select")
-        for element in getattr(select, "elements", ()):
-            value = getattr(element, "value", None)
-            if value is not None:
-                yield "QuerySet.extra(select=...)", value, False, Confidence.HIGH
+        for keyword in ("where", "tables", "select"):
+            for element in _elements(call.keyword(keyword)):
+                yield f"QuerySet.extra({keyword}=...)", element, False, Confidence.HIGH
+
+
+def _elements(node: ast.expr | None) -> list[ast.expr]:
+    """The items of a list/tuple/set display, the values of a dict display."""
+    if isinstance(node, ast.Dict):
+        return list(node.values)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [e.value if isinstance(e, ast.Starred) else e for e in node.elts]
+    return []
 
 
 def _argument(call: CallSite):
@@ -150,21 +154,21 @@ def _argument(call: CallSite):
 
 
 def _shape(module: PythonModule, node) -> str:
-    kind = type(node).__name__
-    if kind == "Name":
+    if isinstance(node, ast.Name):
         return f"variable {module.code(node)}"
-    if kind == "BinaryOperation":
-        return "string concatenation" if type(node.operator).__name__ == "Add" else "% formatting"
-    return {"FormattedString": "an f-string", "ConcatenatedString": "an f-string",
-            "Call": "str.format()"}.get(kind, "an expression")
+    if isinstance(node, ast.BinOp):
+        return "string concatenation" if isinstance(node.op, ast.Add) else "% formatting"
+    if isinstance(node, ast.JoinedStr):
+        return "an f-string"
+    return "str.format()" if isinstance(node, ast.Call) else "an expression"
 
 
 def _shape_zh(module: PythonModule, node) -> str:
     """_shape in Chinese."""
-    kind = type(node).__name__
-    if kind == "Name":
+    if isinstance(node, ast.Name):
         return f"变量 {module.code(node)}"
-    if kind == "BinaryOperation":
-        return "字符串拼接" if type(node.operator).__name__ == "Add" else "% 格式化"
-    return {"FormattedString": "f-string", "ConcatenatedString": "f-string",
-            "Call": "str.format()"}.get(kind, "表达式")
+    if isinstance(node, ast.BinOp):
+        return "字符串拼接" if isinstance(node.op, ast.Add) else "% 格式化"
+    if isinstance(node, ast.JoinedStr):
+        return "f-string"
+    return "str.format()" if isinstance(node, ast.Call) else "表达式"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import Example, Rule, RuleContext
 
-if TYPE_CHECKING:  # the model module imports libcst; rules stay cheap to import
+if TYPE_CHECKING:
     from scanner.parsers.python import CallSite, PythonModule
 
 # Loaders that rebuild arbitrary objects (pickle protocol, marshal code objects, py/object tags).
@@ -81,8 +81,9 @@ class UnsafeDeserialization(Rule):
             if not name:
                 continue
             data = call.positional(0)
-            if data is None and call.node.args and call.node.args[0].keyword is not None:
-                data = call.node.args[0].value
+            keywords = call.node.keywords
+            if data is None and not call.node.args and keywords and keywords[0].arg:
+                data = keywords[0].value  # pickle.loads(data=...): the first argument
             source = from_request(module, data, flow(module).scope(call))
             if source:
                 severity, origin = Severity.HIGH, f"request data ({source})"

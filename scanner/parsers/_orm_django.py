@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
-import libcst as cst
+import ast
 
 from scanner.model.schema import Column, Table
 from scanner.parsers.orm import (
     OrmContext,
     arg,
     assigned_names,
+    assigned_target,
     class_statements,
     dotted,
     hint_for,
@@ -48,10 +49,10 @@ _NO_COLUMN = frozenset({"ManyToManyField", "GenericRelation", "GenericForeignKey
 
 
 # -- fields ----------------------------------------------------------------------------------------
-def field_column(ctx: OrmContext, value: cst.CSTNode | None, attr: str | None,
-                 where_node: cst.CSTNode, where_end: cst.CSTNode | None = None) -> Column | None:
+def field_column(ctx: OrmContext, value: ast.AST | None, attr: str | None,
+                 where_node: ast.AST, where_end: ast.AST | None = None) -> Column | None:
     """A Django field call -> its Column; None when ``value`` is not a field that has a column."""
-    if not isinstance(value, cst.Call) or not attr:
+    if not isinstance(value, ast.Call) or not attr:
         return None
     if "encrypt" in ctx.leaves(value):  # django-cryptography: encrypt(models.CharField(...))
         column = field_column(ctx, arg(value, 0, "base_field"), attr, where_node, where_end)
@@ -81,7 +82,7 @@ def field_column(ctx: OrmContext, value: cst.CSTNode | None, attr: str | None,
     )
 
 
-def _field_type(ctx: OrmContext, call: cst.Call, cls: str) -> str:
+def _field_type(ctx: OrmContext, call: ast.Call, cls: str) -> str:
     """``CharField(18)``, ``DecimalField(10,2)``, ``EmailField``: the class and its size."""
     size = ctx.literal(arg(call, None, "max_length"))
     if isinstance(size, int) and not isinstance(size, bool):
@@ -98,7 +99,7 @@ def _copy(column: Column) -> Column:
 
 
 # -- model classes ---------------------------------------------------------------------------------
-def parse_models(ctx: OrmContext, classes: dict[str, cst.ClassDef]) -> set[str]:
+def parse_models(ctx: OrmContext, classes: dict[str, ast.ClassDef]) -> set[str]:
     """Tables for the Django models of the file; returns every class it took as a Django model
     (abstract ones included) so that the SQLAlchemy front end leaves them alone."""
     models = _Models(ctx, classes)
@@ -113,7 +114,7 @@ def parse_models(ctx: OrmContext, classes: dict[str, cst.ClassDef]) -> set[str]:
             comment=join_labels([ctx.text(meta.get("verbose_name")),
                                  ctx.text(meta.get("db_table_comment"))]),
             kind="model",
-            location=ctx.location(cls.name),
+            location=ctx.name_location(cls),
         )
         for column in models.fields(name).values():
             table.add_column(_copy(column))
@@ -124,14 +125,14 @@ def parse_models(ctx: OrmContext, classes: dict[str, cst.ClassDef]) -> set[str]:
 class _Models:
     """Inheritance inside one file: which classes are models, and the fields each one has."""
 
-    def __init__(self, ctx: OrmContext, classes: dict[str, cst.ClassDef]) -> None:
+    def __init__(self, ctx: OrmContext, classes: dict[str, ast.ClassDef]) -> None:
         self.ctx = ctx
         self.classes = classes
         self._is_model: dict[str, bool] = {}
         self._fields: dict[str, dict[str, Column]] = {}
 
     def local_bases(self, name: str) -> list[str]:
-        bases = (dotted(base.value) for base in self.classes[name].bases)
+        bases = (dotted(base) for base in self.classes[name].bases)
         return [b for b in bases if b in self.classes and b != name]
 
     def is_model(self, name: str) -> bool:
@@ -143,11 +144,11 @@ class _Models:
     def _derives_from_model(self, name: str) -> bool:
         cls = self.classes[name]
         for base in cls.bases:
-            names = self.ctx.names(base.value)
+            names = self.ctx.names(base)
             if names & _MODEL_BASES or any(n.startswith("django.") and n.endswith(".Model")
                                            for n in names):
                 return True
-            if self.ctx.type_name(base.value) in _USER_BASES:
+            if self.ctx.type_name(base) in _USER_BASES:
                 return True
         if any(self.is_model(b) for b in self.local_bases(name)):
             return True
@@ -155,10 +156,10 @@ class _Models:
         return bool(cls.bases) and any(_is_django_field_call(self.ctx, stmt)
                                        for stmt in class_statements(cls))
 
-    def meta(self, name: str) -> dict[str, cst.BaseExpression]:
-        out: dict[str, cst.BaseExpression] = {}
+    def meta(self, name: str) -> dict[str, ast.expr]:
+        out: dict[str, ast.expr] = {}
         for stmt in class_statements(self.classes[name]):
-            if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
+            if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
                 for inner in class_statements(stmt):
                     for attr in assigned_names(inner):
                         if inner.value is not None:  # type: ignore[attr-defined]
@@ -172,38 +173,37 @@ class _Models:
         self._fields[name] = {}  # cycle guard
         out: dict[str, Column] = {}
         for base in reversed(self.classes[name].bases):
-            local = dotted(base.value)
+            local = dotted(base)
             if local in self.classes and local != name:
                 if _abstract(self.ctx, self.meta(local)):
                     out.update(self.fields(local))  # concrete parents keep their own table
-            elif (user := _USER_BASES.get(self.ctx.type_name(base.value))) is not None:
-                out.update(_user_columns(self.ctx, base.value, user))
+            elif (user := _USER_BASES.get(self.ctx.type_name(base))) is not None:
+                out.update(_user_columns(self.ctx, base, user))
         for stmt in class_statements(self.classes[name]):
             for attr in assigned_names(stmt):
                 value = getattr(stmt, "value", None)
                 if self.ctx.literal(value) is None:
                     out.pop(attr, None)  # `username = None` removes an inherited field
                     continue
-                target = stmt.targets[0].target if isinstance(stmt, cst.Assign) else stmt.target
-                column = field_column(self.ctx, value, attr, target, value)
+                column = field_column(self.ctx, value, attr, assigned_target(stmt), value)
                 if column is not None:
                     out[attr] = column
         self._fields[name] = out
         return out
 
 
-def _abstract(ctx: OrmContext, meta: dict[str, cst.BaseExpression]) -> bool:
+def _abstract(ctx: OrmContext, meta: dict[str, ast.expr]) -> bool:
     return ctx.literal(meta.get("abstract")) is True
 
 
-def _is_django_field_call(ctx: OrmContext, stmt: cst.CSTNode) -> bool:
+def _is_django_field_call(ctx: OrmContext, stmt: ast.AST) -> bool:
     value = getattr(stmt, "value", None)
-    return (isinstance(value, cst.Call)
+    return (isinstance(value, ast.Call)
             and any(n.startswith("django.db.models.") for n in ctx.names(value))
             and field_column(ctx, value, "x", value) is not None)
 
 
-def _user_columns(ctx: OrmContext, base: cst.CSTNode, spec) -> dict[str, Column]:
+def _user_columns(ctx: OrmContext, base: ast.AST, spec) -> dict[str, Column]:
     where = ctx.location(base)
     return {
         name: Column(name=name, data_type=data_type, comment=label, nullable=null,
@@ -213,7 +213,7 @@ def _user_columns(ctx: OrmContext, base: cst.CSTNode, spec) -> dict[str, Column]
 
 
 # -- migrations ------------------------------------------------------------------------------------
-def migration_op(ctx: OrmContext, call: cst.Call, _batch: dict) -> bool:
+def migration_op(ctx: OrmContext, call: ast.Call, _batch: dict) -> bool:
     """One ``migrations.<Operation>(...)``; True when it was one."""
     handler = _OPERATIONS.get(ctx.type_name(call))
     if handler is None or not any(n.startswith(("django.db.migrations.", "migrations."))
@@ -228,7 +228,7 @@ def _models_of(ctx: OrmContext) -> dict[str, Table]:
     return ctx.state.setdefault("django_models", {})
 
 
-def _model_table(ctx: OrmContext, model_name: str, call: cst.Call) -> Table:
+def _model_table(ctx: OrmContext, model_name: str, call: ast.Call) -> Table:
     """The table of a model; one created by an earlier migration is stubbed where first touched."""
     models = _models_of(ctx)
     key = model_name.lower()
@@ -237,7 +237,7 @@ def _model_table(ctx: OrmContext, model_name: str, call: cst.Call) -> Table:
     return models[key]
 
 
-def _create_model(ctx: OrmContext, call: cst.Call) -> None:
+def _create_model(ctx: OrmContext, call: ast.Call) -> None:
     name = ctx.text(arg(call, 0, "name"))
     if not name:
         return
@@ -252,11 +252,10 @@ def _create_model(ctx: OrmContext, call: cst.Call) -> None:
         location=ctx.location(call),
     )
     fields = arg(call, 1, "fields")
-    for element in getattr(fields, "elements", ()):
-        pair = element.value
-        if isinstance(pair, cst.Tuple) and len(pair.elements) >= 2:
-            name_node = pair.elements[0].value
-            column = field_column(ctx, pair.elements[1].value, ctx.text(name_node), name_node, pair)
+    for pair in getattr(fields, "elts", ()):
+        if isinstance(pair, ast.Tuple) and len(pair.elts) >= 2:
+            name_node = pair.elts[0]
+            column = field_column(ctx, pair.elts[1], ctx.text(name_node), name_node, pair)
             if column is not None:
                 table.add_column(column)
     _mark_user_password(table)
@@ -272,7 +271,7 @@ def _mark_user_password(table: Table) -> None:
         password.protection_hints = unique([*password.protection_hints, _PASSWORD_HINT])
 
 
-def _add_field(ctx: OrmContext, call: cst.Call) -> None:
+def _add_field(ctx: OrmContext, call: ast.Call) -> None:
     """AddField and AlterField: the column is (re)defined in place."""
     model, name_node = ctx.text(arg(call, 0, "model_name")), arg(call, 1, "name")
     if not model or name_node is None:
@@ -291,7 +290,7 @@ def _add_field(ctx: OrmContext, call: cst.Call) -> None:
         table.add_column(c)
 
 
-def _rename_field(ctx: OrmContext, call: cst.Call) -> None:
+def _rename_field(ctx: OrmContext, call: ast.Call) -> None:
     model = ctx.text(arg(call, 0, "model_name"))
     old, new = ctx.text(arg(call, 1, "old_name")), ctx.text(arg(call, 2, "new_name"))
     if model and old and new:
@@ -301,7 +300,7 @@ def _rename_field(ctx: OrmContext, call: cst.Call) -> None:
             rename_column(table, column, f"{new}_id" if column.name == f"{old}_id" else new)
 
 
-def _remove_field(ctx: OrmContext, call: cst.Call) -> None:
+def _remove_field(ctx: OrmContext, call: ast.Call) -> None:
     model, name = ctx.text(arg(call, 0, "model_name")), ctx.text(arg(call, 1, "name"))
     if model and name:
         table = _model_table(ctx, model, call)
@@ -310,19 +309,19 @@ def _remove_field(ctx: OrmContext, call: cst.Call) -> None:
             table.columns.pop(column.name.lower(), None)
 
 
-def _delete_model(ctx: OrmContext, call: cst.Call) -> None:
+def _delete_model(ctx: OrmContext, call: ast.Call) -> None:
     name = ctx.text(arg(call, 0, "name"))
     if name and (table := _models_of(ctx).pop(name.lower(), None)) is not None:
         ctx.drop_table(table)
 
 
-def _alter_model_table(ctx: OrmContext, call: cst.Call) -> None:
+def _alter_model_table(ctx: OrmContext, call: ast.Call) -> None:
     name, new = ctx.text(arg(call, 0, "name")), ctx.text(arg(call, 1, "table"))
     if name and new:
         ctx.rename_table(_model_table(ctx, name, call), new)
 
 
-def _rename_model(ctx: OrmContext, call: cst.Call) -> None:
+def _rename_model(ctx: OrmContext, call: ast.Call) -> None:
     old, new = ctx.text(arg(call, 0, "old_name")), ctx.text(arg(call, 1, "new_name"))
     table = _models_of(ctx).pop((old or "").lower(), None)
     if table is not None and new:
@@ -338,11 +337,11 @@ def _field(table: Table, name: str | None) -> Column | None:
     return table.get_column(name) or table.get_column(f"{name}_id")
 
 
-def _dict_items(ctx: OrmContext, expr: cst.CSTNode | None) -> dict[str, cst.BaseExpression]:
-    if not isinstance(expr, cst.Dict):
+def _dict_items(ctx: OrmContext, expr: ast.AST | None) -> dict[str, ast.expr]:
+    if not isinstance(expr, ast.Dict):
         return {}
-    return {key: el.value for el in expr.elements
-            if isinstance(el, cst.DictElement) and (key := ctx.text(el.key))}
+    return {key: value for key_node, value in zip(expr.keys, expr.values)
+            if key_node is not None and (key := ctx.text(key_node))}
 
 
 _OPERATIONS = {

@@ -1,7 +1,7 @@
 """Text that every ORM model or migration file contains, checked before anything is imported.
 
-Kept apart from scanner.parsers.orm (which imports libcst) so that the pre-commit hook can tell a
-plain Python module from an ORM one without paying for libcst.
+Kept apart from scanner.parsers.orm so that the pre-commit hook can tell a plain Python module
+from an ORM one without parsing it.
 """
 
 # A file without any of these cannot declare a model or a migration. The package names catch

@@ -6,13 +6,14 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-import libcst as cst
+import ast
 
 from scanner.model.schema import Column, Table
 from scanner.parsers.orm import (
     OrmContext,
     arg,
     assigned_names,
+    assigned_target,
     class_statements,
     dotted,
     join_labels,
@@ -29,12 +30,12 @@ _CLASS_DUNDERS = ("__tablename__", "__table_args__", "__abstract__", "__table__"
 
 
 # -- columns ---------------------------------------------------------------------------------------
-def column_from_call(ctx: OrmContext, call: cst.CSTNode | None, attr: str | None,
-                     where: tuple[cst.CSTNode, cst.CSTNode | None] | None = None,
-                     annotation: cst.Annotation | None = None) -> Column | None:
+def column_from_call(ctx: OrmContext, call: ast.AST | None, attr: str | None,
+                     where: tuple[ast.AST, ast.AST | None] | None = None,
+                     annotation: ast.expr | None = None) -> Column | None:
     """``Column(...)`` / ``mapped_column(...)`` -> Column; the name comes from a first positional
     string, else from the attribute it is assigned to."""
-    if not isinstance(call, cst.Call) or not ctx.leaves(call) & _COLUMN_CALLS:
+    if not isinstance(call, ast.Call) or not ctx.leaves(call) & _COLUMN_CALLS:
         return None
     args = positionals(call)
     name = attr
@@ -65,20 +66,20 @@ def column_from_call(ctx: OrmContext, call: cst.CSTNode | None, attr: str | None
     )
 
 
-def _is_type(ctx: OrmContext, expr: cst.CSTNode) -> bool:
+def _is_type(ctx: OrmContext, expr: ast.AST) -> bool:
     """A SQL type as a Column argument: ``String``, ``sa.String(18)``, ``EncryptedType(...)``."""
-    if not isinstance(expr, (cst.Name, cst.Attribute, cst.Call)):
+    if not isinstance(expr, (ast.Name, ast.Attribute, ast.Call)):
         return False
     name = ctx.type_name(expr)
     return bool(name) and name[0].isupper() and name not in _NOT_TYPES and name not in {
         "True", "False", "None"}
 
 
-def type_text(ctx: OrmContext, expr: cst.CSTNode) -> str:
+def type_text(ctx: OrmContext, expr: ast.AST) -> str:
     """``String(length=18)`` -> "String(18)", ``EncryptedType(String(18), key, AesEngine)`` ->
     "EncryptedType(String(18))": the class, a wrapped type, and integer sizes."""
     name = ctx.type_name(expr) or ctx.code(expr) or ""
-    if not isinstance(expr, cst.Call):
+    if not isinstance(expr, ast.Call):
         return name
     args = positionals(expr)
     parts = [type_text(ctx, args[0])] if args and _is_type(ctx, args[0]) else []
@@ -88,49 +89,52 @@ def type_text(ctx: OrmContext, expr: cst.CSTNode) -> str:
     return f"{name}({','.join(parts)})" if parts else name
 
 
-def _mapped(ctx: OrmContext, annotation: cst.Annotation | None) -> tuple[str | None, bool]:
+def _mapped(ctx: OrmContext, annotation: ast.expr | None) -> tuple[str | None, bool]:
     """``Mapped[Optional[str]]`` -> ("str", True); not a Mapped annotation -> (None, False)."""
-    expr = annotation.annotation if annotation is not None else None
-    if not isinstance(expr, cst.Subscript) or "Mapped" not in ctx.leaves(expr.value):
+    expr = annotation
+    if not isinstance(expr, ast.Subscript) or "Mapped" not in ctx.leaves(expr.value):
         return None, False
-    inner = expr.slice[0].slice if expr.slice else None
-    if not isinstance(inner, cst.Index):
+    if isinstance(expr.slice, (ast.Slice, ast.Tuple)):
         return None, False
-    return _optional(ctx, inner.value)
+    return _optional(ctx, expr.slice)
 
 
-def _optional(ctx: OrmContext, expr: cst.BaseExpression) -> tuple[str, bool]:
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+def _optional(ctx: OrmContext, expr: ast.expr) -> tuple[str, bool]:
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
         for this, other in ((expr.left, expr.right), (expr.right, expr.left)):
-            if isinstance(other, cst.Name) and other.value == "None":
+            if _is_none(other):
                 return _optional(ctx, this)[0], True
-    if isinstance(expr, cst.Subscript) and ctx.leaves(expr.value) & {"Optional", "Union"}:
-        members = [el.slice.value for el in expr.slice if isinstance(el.slice, cst.Index)]
-        kept = [m for m in members if not (isinstance(m, cst.Name) and m.value == "None")]
+    if isinstance(expr, ast.Subscript) and ctx.leaves(expr.value) & {"Optional", "Union"}:
+        inner = expr.slice
+        members = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+        kept = [m for m in members if not _is_none(m)]
         if len(kept) == 1 and (len(members) == 2 or "Optional" in ctx.leaves(expr.value)):
             return _optional(ctx, kept[0])[0], True
     text = ctx.text(expr)  # Mapped["str"]
     return (text if text is not None else ctx.code(expr) or ""), False
 
 
-def _info_labels(ctx: OrmContext, expr: cst.CSTNode | None) -> list[str]:
-    if not isinstance(expr, cst.Dict):
+def _is_none(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def _info_labels(ctx: OrmContext, expr: ast.AST | None) -> list[str]:
+    if not isinstance(expr, ast.Dict):
         return []
-    return [text for el in expr.elements
-            if isinstance(el, cst.DictElement) and (text := ctx.text(el.value))]
+    return [text for value in expr.values if (text := ctx.text(value))]
 
 
 # -- declarative classes ---------------------------------------------------------------------------
 @dataclass
 class _Class:
-    node: cst.ClassDef
-    dunders: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    node: ast.ClassDef
+    dunders: dict[str, ast.expr] = field(default_factory=dict)
     columns: dict[str, Column] = field(default_factory=dict)  # attribute -> Column, own only
     local_bases: list[str] = field(default_factory=list)
     flask: bool = False  # derives from Flask-SQLAlchemy's db.Model
 
 
-def parse_declarative(ctx: OrmContext, classes: dict[str, cst.ClassDef], claimed: set[str]) -> None:
+def parse_declarative(ctx: OrmContext, classes: dict[str, ast.ClassDef], claimed: set[str]) -> None:
     """Tables for declarative classes (``__tablename__``, Flask ``db.Model``); mixins and
     ``__abstract__`` classes give their columns to subclasses in the same file."""
     infos = {name: _read_class(ctx, cls, classes) for name, cls in classes.items()
@@ -145,14 +149,14 @@ def parse_declarative(ctx: OrmContext, classes: dict[str, cst.ClassDef], claimed
                 column, protection_hints=list(column.protection_hints)))
 
 
-def _read_class(ctx: OrmContext, cls: cst.ClassDef, classes: dict[str, cst.ClassDef]) -> _Class:
+def _read_class(ctx: OrmContext, cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> _Class:
     info = _Class(cls)
     for base in cls.bases:
-        local = dotted(base.value)
-        if local in classes and local != cls.name.value:
+        local = dotted(base)
+        if local in classes and local != cls.name:
             info.local_bases.append(local)
         elif any(n == "db.Model" or n.endswith((".db.Model", "SQLAlchemy.Model"))
-                 for n in ctx.names(base.value)):
+                 for n in ctx.names(base)):
             info.flask = True
     for stmt in class_statements(cls):
         for attr in assigned_names(stmt):
@@ -161,7 +165,7 @@ def _read_class(ctx: OrmContext, cls: cst.ClassDef, classes: dict[str, cst.Class
                 info.dunders[attr] = value
                 continue
             annotation = getattr(stmt, "annotation", None)
-            target = stmt.targets[0].target if isinstance(stmt, cst.Assign) else stmt.target
+            target = assigned_target(stmt)
             if value is None:  # `name: Mapped[str]` alone is a column in SQLAlchemy 2.0
                 column = _annotation_column(ctx, attr, annotation, target)
             else:
@@ -171,8 +175,8 @@ def _read_class(ctx: OrmContext, cls: cst.ClassDef, classes: dict[str, cst.Class
     return info
 
 
-def _annotation_column(ctx: OrmContext, attr: str, annotation: cst.Annotation | None,
-                       target: cst.CSTNode) -> Column | None:
+def _annotation_column(ctx: OrmContext, attr: str, annotation: ast.expr | None,
+                       target: ast.AST) -> Column | None:
     data_type, optional = _mapped(ctx, annotation)
     if data_type is None:
         return None
@@ -204,7 +208,7 @@ def _table_of(ctx: OrmContext, name: str, infos: dict[str, _Class], tables: dict
         return tables[name]
     schema, comment = _table_args(ctx, info.dunders.get("__table_args__"))
     table = Table(name=table_name, schema=schema, comment=comment or "", kind="model",
-                  location=ctx.location(info.node.name))
+                  location=ctx.name_location(info.node))
     tables[name] = ctx.model.add_table(table)
     return table
 
@@ -229,13 +233,14 @@ def _columns(name: str, infos: dict[str, _Class], tables: dict[str, Table],
     return out
 
 
-def _table_args(ctx: OrmContext, expr: cst.CSTNode | None) -> tuple[str | None, str | None]:
+def _table_args(ctx: OrmContext, expr: ast.AST | None) -> tuple[str | None, str | None]:
     """``__table_args__`` is a dict, or a tuple whose last element may be one."""
-    if isinstance(expr, cst.Tuple) and expr.elements:
-        expr = expr.elements[-1].value
-    if not isinstance(expr, cst.Dict):
+    if isinstance(expr, ast.Tuple) and expr.elts:
+        expr = expr.elts[-1]
+    if not isinstance(expr, ast.Dict):
         return None, None
-    items = {ctx.text(el.key): el.value for el in expr.elements if isinstance(el, cst.DictElement)}
+    items = {ctx.text(key): value for key, value in zip(expr.keys, expr.values)
+             if key is not None}
     return ctx.text(items.get("schema")), ctx.text(items.get("comment"))
 
 
@@ -245,13 +250,13 @@ def _snake_case(name: str) -> str:
 
 
 # -- Table() ---------------------------------------------------------------------------------------
-def table_call(ctx: OrmContext, call: cst.Call, _batch: dict) -> bool:
+def table_call(ctx: OrmContext, call: ast.Call, _batch: dict) -> bool:
     """``Table("name", metadata, Column(...), ..., schema=..., comment=...)`` (``db.Table`` too)."""
     if ctx.type_name(call) != "Table":
         return False
     args = positionals(call)
     name = ctx.text(args[0]) if args else None
-    columns = [a for a in args[1:] if isinstance(a, cst.Call) and "Column" in ctx.leaves(a)]
+    columns = [a for a in args[1:] if isinstance(a, ast.Call) and "Column" in ctx.leaves(a)]
     if not name or not (columns or any(n.startswith("sqlalchemy.") for n in ctx.names(call))):
         return False  # some other library's Table
     table = Table(name=name, schema=ctx.text(arg(call, None, "schema")),
@@ -262,20 +267,20 @@ def table_call(ctx: OrmContext, call: cst.Call, _batch: dict) -> bool:
     return True
 
 
-def _fill(ctx: OrmContext, table: Table, calls: list[cst.BaseExpression]) -> None:
+def _fill(ctx: OrmContext, table: Table, calls: list[ast.expr]) -> None:
     """Columns of ``Table()``/``op.create_table``; Alembic names the key in a constraint."""
     for call in calls:
         column = column_from_call(ctx, call, None)
         if column is not None:
             table.add_column(column)
-        elif isinstance(call, cst.Call) and ctx.type_name(call) == "PrimaryKeyConstraint":
+        elif isinstance(call, ast.Call) and ctx.type_name(call) == "PrimaryKeyConstraint":
             for key in positionals(call):
                 if (name := ctx.text(key)) and (column := table.get_column(name)) is not None:
                     column.primary_key = True
 
 
 # -- Alembic ---------------------------------------------------------------------------------------
-def alembic_op(ctx: OrmContext, call: cst.Call, batch: dict[str, tuple[str, str | None]]) -> bool:
+def alembic_op(ctx: OrmContext, call: ast.Call, batch: dict[str, tuple[str, str | None]]) -> bool:
     """``op.create_table``/``add_column``/``alter_column``/``drop_column``/``drop_table``/
     ``rename_table``, and the same on ``batch_op`` inside ``op.batch_alter_table``."""
     written = dotted(call.func) or ""
@@ -297,7 +302,7 @@ def alembic_op(ctx: OrmContext, call: cst.Call, batch: dict[str, tuple[str, str 
     return True
 
 
-def _create_table(ctx: OrmContext, call: cst.Call) -> None:
+def _create_table(ctx: OrmContext, call: ast.Call) -> None:
     args = positionals(call)
     name = ctx.text(args[0]) if args else ctx.text(arg(call, None, "table_name"))
     if not name:
@@ -314,20 +319,20 @@ def _create_table(ctx: OrmContext, call: cst.Call) -> None:
 # Operations on one table, named by the caller; ``shift`` is 1 for ``op.x("table", ...)`` and 0 on
 # a batch_op, whose table is the batch's. A table created in an earlier revision is stubbed only
 # when a column is (re)defined in this file.
-def _add_column(ctx: OrmContext, call: cst.Call, name: str, schema: str | None, shift: int) -> None:
+def _add_column(ctx: OrmContext, call: ast.Call, name: str, schema: str | None, shift: int) -> None:
     column = column_from_call(ctx, arg(call, shift, "column"), None)
     if column is not None:
         ctx.table(name, ctx.location(call), "table", schema).add_column(column)
 
 
-def _drop_column(ctx: OrmContext, call: cst.Call, name: str, schema: str | None, shift: int) -> None:
+def _drop_column(ctx: OrmContext, call: ast.Call, name: str, schema: str | None, shift: int) -> None:
     table = ctx.model.find_table(name, schema)
     column = ctx.text(arg(call, shift, "column_name"))
     if table is not None and column:
         table.columns.pop(column.lower(), None)
 
 
-def _alter_column(ctx: OrmContext, call: cst.Call, name: str, schema: str | None, shift: int) -> None:
+def _alter_column(ctx: OrmContext, call: ast.Call, name: str, schema: str | None, shift: int) -> None:
     column_name = ctx.text(arg(call, shift, "column_name"))
     table = ctx.model.find_table(name, schema)
     column = table.get_column(column_name) if table is not None and column_name else None
@@ -350,12 +355,12 @@ def _alter_column(ctx: OrmContext, call: cst.Call, name: str, schema: str | None
         rename_column(table, column, new)
 
 
-def _drop_table(ctx: OrmContext, call: cst.Call, name: str, schema: str | None, _shift: int) -> None:
+def _drop_table(ctx: OrmContext, call: ast.Call, name: str, schema: str | None, _shift: int) -> None:
     if (table := ctx.model.find_table(name, schema)) is not None:
         ctx.drop_table(table)
 
 
-def _rename_table(ctx: OrmContext, call: cst.Call, name: str, schema: str | None, _shift: int) -> None:
+def _rename_table(ctx: OrmContext, call: ast.Call, name: str, schema: str | None, _shift: int) -> None:
     table = ctx.model.find_table(name, schema)
     if table is not None and (new := ctx.text(arg(call, 1, "new_table_name"))):
         ctx.rename_table(table, new)

@@ -2,7 +2,7 @@
 
 Front ends: Django models and migrations (``_orm_django``), SQLAlchemy declarative classes,
 ``Table()``, Flask-SQLAlchemy and Alembic operations (``_orm_sqlalchemy``). All of them read the
-shared ``python`` model (one libcst parse per input) and resolve names through its qualified
+shared ``python`` model (one ``ast`` parse per input) and resolve names through its qualified
 names, so ``from django.db import models as m`` and ``import sqlalchemy as sa`` work; where a name
 cannot be resolved (star imports, a ``db`` object from another module) the name as written counts.
 
@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import libcst as cst
+import ast
 
 from scanner.finding import Location
 from scanner.model.schema import Column, SchemaModel, Table
@@ -134,27 +134,28 @@ def hint_meaning(hint: str) -> str | None:
     return "hashed" if name in _HASHED_NAMES else "encrypted"
 
 
-def top_level_classes(module: cst.Module) -> dict[str, cst.ClassDef]:
+def top_level_classes(module: ast.Module) -> dict[str, ast.ClassDef]:
     """Classes at module level, in source order (models are never nested in practice)."""
-    return {stmt.name.value: stmt for stmt in module.body if isinstance(stmt, cst.ClassDef)}
+    return {stmt.name: stmt for stmt in module.body if isinstance(stmt, ast.ClassDef)}
 
 
-def class_statements(cls: cst.ClassDef) -> Iterator[cst.CSTNode]:
-    """The small statements (Assign, AnnAssign, ...) and nested classes of a class body."""
-    for stmt in cls.body.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            yield from stmt.body
-        else:
-            yield stmt  # a nested ClassDef (Meta), a def, or a small statement of a one-line suite
+def class_statements(cls: ast.ClassDef) -> Iterator[ast.stmt]:
+    """The statements of a class body: assignments, nested classes (Meta), defs."""
+    yield from cls.body
 
 
-def assigned_names(stmt: cst.CSTNode) -> list[str]:
+def assigned_names(stmt: ast.AST) -> list[str]:
     """``a = ...`` / ``a: T = ...`` / ``a: T`` -> ["a"]; anything else -> []."""
-    if isinstance(stmt, cst.Assign):
-        return [t.target.value for t in stmt.targets if isinstance(t.target, cst.Name)]
-    if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name):
-        return [stmt.target.value]
+    if isinstance(stmt, ast.Assign):
+        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return [stmt.target.id]
     return []
+
+
+def assigned_target(stmt: ast.Assign | ast.AnnAssign) -> ast.expr:
+    """The (first) target of an assignment: where its column is located."""
+    return stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
 
 
 def join_labels(labels: Iterable[str | None]) -> str:
@@ -166,20 +167,20 @@ def join_labels(labels: Iterable[str | None]) -> str:
     return " / ".join(seen)
 
 
-def dotted(expr: cst.CSTNode | None) -> str | None:
+def dotted(expr: ast.AST | None) -> str | None:
     """``a.b.c`` as written, for a Name/Attribute chain; None for anything else."""
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
         head = dotted(expr.value)
-        return f"{head}.{expr.attr.value}" if head else None
+        return f"{head}.{expr.attr}" if head else None
     return None
 
 
-def arg(call: cst.Call, index: int | None, keyword: str | None = None) -> cst.BaseExpression | None:
+def arg(call: ast.Call, index: int | None, keyword: str | None = None) -> ast.expr | None:
     """An argument by keyword, else by position (``index=None``: keyword-only)."""
-    for a in call.args:
-        if a.keyword is not None and a.keyword.value == keyword:
+    for a in call.keywords:
+        if a.arg is not None and a.arg == keyword:
             return a.value
     if index is None:
         return None
@@ -187,14 +188,13 @@ def arg(call: cst.Call, index: int | None, keyword: str | None = None) -> cst.Ba
     return args[index] if index < len(args) else None
 
 
-def positionals(call: cst.Call) -> list[cst.BaseExpression]:
+def positionals(call: ast.Call) -> list[ast.expr]:
     """Positional arguments up to the first ``*args``."""
     out = []
     for a in call.args:
-        if a.star:
+        if isinstance(a, ast.Starred):
             break
-        if a.keyword is None:
-            out.append(a.value)
+        out.append(a)
     return out
 
 
@@ -209,8 +209,8 @@ class OrmContext:
     py: PythonModule
     path: str
     model: SchemaModel
-    _refs: dict[cst.CSTNode, set[str]] = field(default_factory=dict)
-    _calls: dict[cst.CSTNode, frozenset[str]] = field(default_factory=dict)
+    _refs: dict[ast.AST, set[str]] = field(default_factory=dict)
+    _calls: dict[ast.AST, frozenset[str]] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)  # per-front-end state (migrations)
 
     def __post_init__(self) -> None:
@@ -218,10 +218,10 @@ class OrmContext:
             self._refs.setdefault(ref.node, set()).add(ref.qualname)
         self._calls = {site.node: site.qualnames for site in self.py.calls}
 
-    def names(self, expr: cst.CSTNode | None) -> set[str]:
+    def names(self, expr: ast.AST | None) -> set[str]:
         """Dotted names an expression may stand for: resolved qualified names and the text as
         written. For a call, the names of its callee."""
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, ast.Call):
             return self.names(expr.func) | set(self._calls.get(expr, ()))
         out = set(self._refs.get(expr, ()))  # type: ignore[arg-type]
         written = dotted(expr)
@@ -229,34 +229,34 @@ class OrmContext:
             out.add(written)
         return out
 
-    def leaves(self, expr: cst.CSTNode | None) -> set[str]:
+    def leaves(self, expr: ast.AST | None) -> set[str]:
         return {leaf(n) for n in self.names(expr)}
 
-    def type_name(self, expr: cst.CSTNode | None) -> str:
+    def type_name(self, expr: ast.AST | None) -> str:
         """The class a type/field expression names, import-resolved first: ``ECF(...)`` after
         ``from fernet_fields import EncryptedCharField as ECF`` -> "EncryptedCharField"."""
-        target = expr.func if isinstance(expr, cst.Call) else expr
+        target = expr.func if isinstance(expr, ast.Call) else expr
         resolved = sorted(self._refs.get(target, ()))  # type: ignore[arg-type]
         if resolved:
             return leaf(resolved[0])
         written = dotted(target)
         return leaf(written) if written else ""
 
-    def text(self, expr: cst.CSTNode | None) -> str | None:
+    def text(self, expr: ast.AST | None) -> str | None:
         """A string literal, seen through gettext wrappers: ``_("姓名")`` -> "姓名"."""
-        if isinstance(expr, cst.Call) and self.leaves(expr) & _GETTEXT:
+        if isinstance(expr, ast.Call) and self.leaves(expr) & _GETTEXT:
             args = positionals(expr)
             expr = args[-1] if args else None
         value = self.py.literal(expr)
         return value if isinstance(value, str) else None
 
-    def literal(self, expr: cst.CSTNode | None) -> object:
+    def literal(self, expr: ast.AST | None) -> object:
         return NOT_LITERAL if expr is None else self.py.literal(expr)
 
-    def code(self, expr: cst.CSTNode | None) -> str | None:
+    def code(self, expr: ast.AST | None) -> str | None:
         return None if expr is None else self.py.code(expr)
 
-    def location(self, node: cst.CSTNode, end: cst.CSTNode | None = None) -> Location:
+    def location(self, node: ast.AST, end: ast.AST | None = None) -> Location:
         start = self.py.span(node)
         if start is None:
             return Location(path=self.path)
@@ -265,16 +265,20 @@ class OrmContext:
         return Location(path=self.path, line=start[0], column=start[1],
                         end_line=stop[2], end_column=stop[3])
 
-    def type_hints(self, expr: cst.CSTNode | None) -> list[str]:
+    def name_location(self, node: ast.ClassDef) -> Location:
+        """Where a class's name is written (the ``class`` line, decorators aside)."""
+        line, column, end_column = self.py.name_span(node)
+        return Location(path=self.path, line=line, column=column, end_line=line,
+                        end_column=end_column)
+
+    def type_hints(self, expr: ast.AST | None) -> list[str]:
         """Protection hints named anywhere in a type expression (engines are type arguments)."""
         names: list[str] = []
-
-        class _Names(cst.CSTVisitor):
-            def visit_Name(self, node: cst.Name) -> None:
-                names.append(node.value)
-
-        if expr is not None:
-            expr.visit(_Names())
+        for node in ast.walk(expr) if expr is not None else ():
+            if isinstance(node, ast.Name):
+                names.append(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.append(node.attr)
         return unique(h for h in map(hint_for, names) if h)
 
     def table(self, name: str, location: Location, kind: str, schema: str | None = None) -> Table:
@@ -307,40 +311,50 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-class _CallWalker(cst.CSTVisitor):
+class _CallWalker:
     """Calls in source order for the order-dependent front ends (migrations, Alembic), with the
     table of each enclosing ``with op.batch_alter_table("t") as batch_op:``. Alembic's
-    ``downgrade()`` is skipped: it undoes what the file declares."""
+    ``downgrade()`` is skipped: it undoes what the file declares. Reads the python model's call
+    list; only statements are walked here, to find those two kinds of block by their lines."""
 
     def __init__(self, ctx: OrmContext, handlers) -> None:
-        super().__init__()
         self.ctx = ctx
         self.handlers = handlers
-        self.batch: dict[str, tuple[str, str | None]] = {}  # alias -> (table, schema)
+        self.skipped: list[tuple[int, int]] = []  # line ranges of downgrade functions
+        self.batches: list[tuple[int, int, str, tuple[str, str | None]]] = []  # with blocks
 
     def walk(self) -> None:
-        self.ctx.py.module.visit(self)
+        self._statements(self.ctx.py.module.body)
+        for site in self.ctx.py.calls:
+            line = site.line
+            if any(first <= line <= last for first, last in self.skipped):
+                continue
+            batch = {alias: table for first, last, alias, table in self.batches
+                     if first <= line <= last}
+            for handler in self.handlers:
+                if handler(self.ctx, site.node, batch):
+                    break
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return not node.name.value.startswith("downgrade")
+    def _statements(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                    and stmt.name.startswith("downgrade"):
+                self.skipped.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
+                continue
+            if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                self._batch(stmt)
+            for name in ("body", "orelse", "finalbody"):
+                self._statements(getattr(stmt, name, None) or [])
+            for handler in getattr(stmt, "handlers", None) or []:
+                self._statements(handler.body)
 
-    def visit_With(self, node: cst.With) -> None:
-        for item in node.items:
-            call, alias = item.item, item.asname
-            if (isinstance(call, cst.Call) and alias is not None
-                    and isinstance(alias.name, cst.Name)
+    def _batch(self, stmt: ast.With | ast.AsyncWith) -> None:
+        for item in stmt.items:
+            call, alias = item.context_expr, item.optional_vars
+            if (isinstance(call, ast.Call) and isinstance(alias, ast.Name)
                     and "batch_alter_table" in self.ctx.leaves(call)):
                 name = self.ctx.text(arg(call, 0, "table_name"))
                 schema = self.ctx.text(arg(call, 1, "schema"))
                 if name:
-                    self.batch[alias.name.value] = (name, schema)
-
-    def leave_With(self, original_node: cst.With) -> None:
-        for item in original_node.items:
-            if item.asname is not None and isinstance(item.asname.name, cst.Name):
-                self.batch.pop(item.asname.name.value, None)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        for handler in self.handlers:
-            if handler(self.ctx, node, self.batch):
-                return
+                    self.batches.append((stmt.lineno, stmt.end_lineno or stmt.lineno, alias.id,
+                                         (name, schema)))
