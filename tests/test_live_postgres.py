@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(not port_open("127.0.0.1", 5432),
 psycopg = pytest.importorskip("psycopg")
 
 from scanner.live import LiveError, LiveOptions, take_snapshot
-from scanner.live.postgres import TIMED_OUT, connect
+from scanner.live.postgres import LOCKED, connect
 
 ADMIN = "postgresql://postgres@127.0.0.1:5432/{db}"
 
@@ -226,7 +226,7 @@ def test_lock_timeout_is_recorded_and_scan_goes_on(shop):
     finally:
         locker.rollback()
         locker.close()
-    assert ("public.busy", TIMED_OUT) in snap.errors
+    assert ("public.busy", LOCKED) in snap.errors
     assert snap.schema.find_table("customer", "public").get_column("ref_value").samples
 
 

@@ -85,6 +85,20 @@ def mask_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+_TEXT_URL_PASSWORD = re.compile(r"(://[^/\s:@]*:)[^@\s/]+@")
+
+
+def reason_of(exc: BaseException | str, password: str | None = None, limit: int = 300) -> str:
+    """A driver's or server's error as one line for the result: no traceback, URL passwords
+    starred, the session's password (if any) removed, at most ``limit`` characters."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = _TEXT_URL_PASSWORD.sub(lambda m: m.group(1) + "****@", text)
+    text = _QUERY_SECRET.sub(lambda m: m.group(1) + "****", text)
+    if password:
+        text = text.replace(password, "****")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def database_identity(url: str) -> str:
     """scheme://host:port/database with no user or password: the stable name of a database in
     finding objects and fingerprints, whichever credentials a run used."""

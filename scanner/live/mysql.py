@@ -14,12 +14,13 @@ ONLY`` for sampling) with a per-statement time limit and short lock waits. Nothi
 
 from __future__ import annotations
 
+import contextlib
 import math
 from fnmatch import fnmatchcase
 from urllib.parse import unquote, urlsplit
 
 from scanner.finding import Location
-from scanner.live import LiveError, LiveOptions, LiveSnapshot, mask_url
+from scanner.live import LiveError, LiveOptions, LiveSnapshot, mask_url, reason_of
 from scanner.model.config import ConfigDocument, Directive
 from scanner.model.schema import Column, Role, SchemaModel, Table
 
@@ -39,7 +40,12 @@ _ACCOUNT_QUERIES = (
     "SELECT user, host, plugin, authentication_string, 'N' FROM mysql.user",
 )
 _TIMEOUT_ERRORS = {1317, 1969, 3024}  # query interrupted; MariaDB / MySQL statement time limit
+_LOCK_ERRORS = {1205}  # lock wait timeout (metadata lock: LOCK TABLES ... WRITE elsewhere)
 _DENIED_ERRORS = {1044, 1142, 1143, 1227, 1141}
+_LOST_ERRORS = {2006, 2013, 2055, 1927, 4031}  # gone away; lost; killed; idle-disconnected
+TIMED_OUT = "sampling timed out (max_statement_time): values not sampled"
+LOCKED = "sampling timed out waiting for a lock another session holds (lock_wait_timeout): values not sampled"
+DENIED = "permission denied (no SELECT privilege): values not sampled"
 
 
 def connect(url: str, options: LiveOptions):
@@ -53,10 +59,11 @@ def connect(url: str, options: LiveOptions):
             host=parts.hostname or "localhost", port=parts.port or 3306,
             user=unquote(parts.username) if parts.username else None, password=password,
             database=database_of(url) or None, connect_timeout=10, charset="utf8mb4",
-            autocommit=True)
+            autocommit=True, program_name="dpscan")
     except pymysql.MySQLError as exc:
         reason = exc.args[1] if len(exc.args) > 1 else str(exc)
-        raise LiveError(f"cannot connect to {mask_url(url)}: {mask_url(str(reason))}") from None
+        raise LiveError(f"cannot connect to {mask_url(url)}: "
+                        f"{reason_of(mask_url(str(reason)), password)}") from None
 
 
 def database_of(url: str) -> str:
@@ -97,27 +104,35 @@ def snapshot(url: str, options: LiveOptions) -> LiveSnapshot:
         mariadb, notes = prepare_session(conn, options)
         snap.notes.extend(notes)
         cur = conn.cursor()
-        try:
-            _read_catalog(cur, snap.schema, database_of(url), options)
-        except pymysql.MySQLError as exc:
-            raise LiveError(f"cannot read the catalog of {masked}: {exc.args[-1]}") from None
-        _read_accounts(cur, snap, mariadb)
-        snap.settings = _read_settings(cur, snap)
+        # Each step records its own failure (a timeout, a refused catalog, a server that went
+        # away) and the scan goes on with what could be read.
+        for what, read in (("catalog", lambda: _read_catalog(cur, snap.schema, database_of(url), options)),
+                           ("accounts", lambda: _read_accounts(cur, snap, mariadb)),
+                           ("server settings", lambda: setattr(snap, "settings", _read_settings(cur, snap)))):
+            try:
+                read()
+            except pymysql.MySQLError as exc:  # a timeout, or the server went away: go on
+                snap.errors.append((what, f"not read: {_describe(exc, options)}"))
         if options.sample and options.max_samples > 0:
-            cur.execute("START TRANSACTION READ ONLY")
-            for table in snap.schema.tables.values():
-                _sample(cur, table, options.max_samples, snap)
-            cur.execute("ROLLBACK")
+            conn = _Sampler(url, conn, options, snap).run(snap.schema.tables.values())
         else:
             snap.notes.append("value sampling is off (--no-sample): columns classified by name, "
                               "type and comment only")
     finally:
-        conn.close()
+        _close(conn)
     if snap.schema.tables:
         from scanner.enrich.pii import classify_model
 
         classify_model(snap.schema)
     return snap
+
+
+def _describe(exc, options: LiveOptions) -> str:
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    reason = reason_of(exc.args[-1] if exc.args and str(exc.args[-1]).strip() else exc, options.password)
+    if code in _LOST_ERRORS or not code:
+        return f"connection to the server lost ({reason})"
+    return reason
 
 
 # ---- catalog ------------------------------------------------------------------------------------
@@ -279,29 +294,92 @@ def _sampled(column: Column) -> bool:
     return base in _SAMPLED_TYPES
 
 
-def _sample(cur, table: Table, max_samples: int, snap: LiveSnapshot) -> None:
+class _Sampler:
+    """Samples each table in its own ``START TRANSACTION READ ONLY`` ... ``ROLLBACK`` (metadata
+    locks are released table by table). If the session is lost (server restarted, connection
+    killed), reconnects once and goes on; if that fails, records every table left."""
+
+    def __init__(self, url: str, conn, options: LiveOptions, snap: LiveSnapshot) -> None:
+        self.url, self.conn, self.options, self.snap = url, conn, options, snap
+        self.reconnected = False
+        self.gone: str | None = None
+
+    def run(self, tables):
+        """Sample every table; return the connection to close."""
+        for table in list(tables):
+            columns = [c for c in table.columns.values() if _sampled(c)]
+            if not columns:
+                continue
+            if self.gone is not None:
+                self.snap.errors.append((table.qualified_name, f"not sampled: {self.gone}"))
+                continue
+            message = self._one(table, columns)
+            if message:
+                self.snap.errors.append((table.qualified_name, message))
+        return self.conn
+
+    def _one(self, table: Table, columns: list[Column]) -> str | None:
+        import pymysql
+
+        try:
+            cur = self.conn.cursor()
+            cur.execute("START TRANSACTION READ ONLY")
+            try:
+                _sample(cur, table, columns, self.options.max_samples)
+            except pymysql.MySQLError:
+                try:
+                    cur.execute("ROLLBACK")
+                except pymysql.MySQLError:
+                    pass  # the session is gone: the first error says why
+                raise
+            cur.execute("ROLLBACK")
+            return None
+        except pymysql.MySQLError as exc:
+            code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+            if code in _TIMEOUT_ERRORS:
+                return TIMED_OUT
+            if code in _LOCK_ERRORS:
+                return LOCKED
+            if code in _DENIED_ERRORS:
+                return DENIED
+            described = _describe(exc, self.options)
+            if code in _LOST_ERRORS or not code or not self.conn.open:
+                self._reconnect(described)
+                return f"{described} while sampling: values not sampled"
+            return f"sampling failed ({described}): values not sampled"
+
+    def _reconnect(self, described: str) -> None:
+        _close(self.conn)
+        if self.reconnected:
+            self.gone = described
+            return
+        import pymysql
+
+        self.reconnected = True
+        try:
+            self.conn = connect(self.url, self.options)
+            prepare_session(self.conn, self.options)
+        except LiveError as exc:
+            self.gone = f"{described}, not re-established ({exc})"
+        except pymysql.MySQLError as exc:  # while preparing the new session
+            self.gone = f"{described}, not re-established ({reason_of(exc, self.options.password)})"
+
+
+def _close(conn) -> None:
     import pymysql
 
-    columns = [c for c in table.columns.values() if _sampled(c)]
-    if not columns:
-        return
+    if conn.open:  # closed already when the server went away
+        with contextlib.suppress(pymysql.MySQLError):
+            conn.close()
+
+
+def _sample(cur, table: Table, columns: list[Column], max_samples: int) -> None:
     names = ", ".join(_quote(c.name) for c in columns)
     # A bounded read of the first rows: LIMIT stops the scan early, unlike ORDER BY RAND().
     sql = (f"SELECT {names} FROM {_quote(table.schema or '')}.{_quote(table.name)} "
            f"LIMIT {int(max_samples) * 5}")
-    try:
-        cur.execute(sql)
-        rows = cur.fetchall()
-    except pymysql.MySQLError as exc:
-        code = exc.args[0] if exc.args else None
-        if code in _TIMEOUT_ERRORS:
-            message = "sampling timed out (statement time limit): values not sampled"
-        elif code in _DENIED_ERRORS:
-            message = "not readable: values not sampled"
-        else:
-            message = f"sampling failed ({exc.args[-1]}): values not sampled"
-        snap.errors.append((table.qualified_name, message))
-        return
+    cur.execute(sql)
+    rows = cur.fetchall()
     seen: list[set[str]] = [set() for _ in columns]
     for row in rows:
         for index, value in enumerate(row):

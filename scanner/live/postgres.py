@@ -17,7 +17,7 @@ from fnmatch import fnmatchcase
 from urllib.parse import urlsplit, urlunsplit
 
 from scanner.finding import Location
-from scanner.live import LiveError, LiveOptions, LiveSnapshot, mask_url
+from scanner.live import LiveError, LiveOptions, LiveSnapshot, mask_url, reason_of
 from scanner.live import _pg_catalog as q
 from scanner.model.config import ConfigDocument, Directive
 from scanner.model.schema import Column, Grant, Role, SchemaModel, Table
@@ -27,27 +27,61 @@ _TABLE_PRIVILEGES = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE
 _DEFAULT_KINDS = {"r": "table", "S": "sequence", "f": "function", "T": "type", "n": "schema"}
 _SAMPLED_KINDS = ("r", "p", "m")  # views are not sampled: that would run their query
 _MAX_VALUE_CHARS = 1000
-TIMED_OUT = "sampling timed out: not classified by values"
+TIMED_OUT = "sampling timed out (statement_timeout): not classified by values"
+LOCKED = ("sampling timed out waiting for a lock another session holds (lock_timeout): "
+          "not classified by values")
+DENIED = "permission denied (no SELECT privilege): not sampled, classified by name and comment only"
 
 
 def snapshot(url: str, options: LiveOptions) -> LiveSnapshot:
     conn = connect(url, options)
     snap = LiveSnapshot(url=mask_url(url), engine="postgres",
                         schema=SchemaModel(dialect="postgres", source="live"))
+    tables: dict[int, tuple] = {}
     try:
-        tables = read_catalog(conn, snap, options)
-        snap.settings = read_settings(conn)
-        snap.access_rules = read_hba(conn, snap)
-        if not _encrypted(conn):
-            snap.notes.append("the scan's own connection is not encrypted")
+        # Each step records its own failure (a timeout, a refused catalog, a server that went
+        # away) and the scan goes on with what could be read.
+        _step(snap, options, "catalog", lambda: read_catalog(conn, snap, options, tables))
+        _step(snap, options, "server settings", lambda: setattr(snap, "settings", read_settings(conn)))
+        _step(snap, options, "pg_hba_file_rules",
+              lambda: setattr(snap, "access_rules", read_hba(conn, snap)))
+        _step(snap, options, "pg_stat_ssl", lambda: _encrypted(conn) or snap.notes.append(
+            "the scan's own connection is not encrypted"))
         if options.sample:
-            sample(url, conn, tables, snap, options)
+            conn = sample(url, conn, tables, snap, options)
     finally:
         conn.close()
     from scanner.enrich.pii import classify_model
 
     classify_model(snap.schema)
     return snap
+
+
+def _step(snap: LiveSnapshot, options: LiveOptions, what: str, read) -> None:
+    import psycopg
+
+    try:
+        read()
+    except psycopg.errors.QueryCanceled as exc:
+        snap.errors.append((what, f"not read: statement timed out ({_reason(exc, options)})"))
+    except psycopg.Error as exc:
+        lost = "connection to the server lost, " if _lost(exc) else ""
+        snap.errors.append((what, f"not read: {lost}{_reason(exc, options)}"))
+
+
+def _reason(exc: BaseException, options: LiveOptions) -> str:
+    """The server's primary message (no statement context), else the driver's, on one line."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag is not None else None
+    return reason_of(primary or exc, options.password)
+
+
+def _lost(exc: BaseException) -> bool:
+    """Whether ``exc`` means the session is gone (server stopped, backend terminated)."""
+    import psycopg
+
+    return isinstance(exc, psycopg.OperationalError) and not isinstance(
+        exc, (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable))
 
 
 def connect(url: str, options: LiveOptions):
@@ -67,7 +101,8 @@ def connect(url: str, options: LiveOptions):
         prepare_session(conn, options)
     except psycopg.Error as exc:
         conn.close()
-        raise LiveError(f"cannot set up a read-only session on {mask_url(url)}: {exc}") from None
+        raise LiveError(f"cannot set up a read-only session on {mask_url(url)}: "
+                        f"{_reason(exc, options)}") from None
     return conn
 
 
@@ -77,14 +112,19 @@ def prepare_session(conn, options: LiveOptions) -> None:
     conn.execute("SET default_transaction_read_only = on")
     conn.execute(f"SET statement_timeout = {int(options.statement_timeout_ms)}")
     conn.execute(f"SET lock_timeout = {int(options.lock_timeout_ms)}")
+    # A plain SELECT ... LIMIT of a big table must start at its first page, not wherever a
+    # concurrent scan is: two scans of an unchanged table sample the same rows.
+    conn.execute("SET synchronize_seqscans = off")
 
 
 # ---- catalog -----------------------------------------------------------------------------------
 
-def read_catalog(conn, snap: LiveSnapshot, options: LiveOptions) -> dict[int, tuple]:
-    """Fill snap.schema; return oid -> (table, relkind, (estimated rows, pages), text-like columns)."""
+def read_catalog(conn, snap: LiveSnapshot, options: LiveOptions,
+                 kept: dict[int, tuple] | None = None) -> dict[int, tuple]:
+    """Fill snap.schema and ``kept`` (returned): oid -> (table, relkind, (estimated rows, pages),
+    text-like columns). What was read before a failure stays in both."""
     model = snap.schema
-    kept: dict[int, tuple] = {}
+    kept = {} if kept is None else kept
     for oid, schema, name, kind, rls, rows, pages, comment, definition in conn.execute(q.TABLES):
         if not _wanted(schema, name, options):
             continue
@@ -217,44 +257,85 @@ def _encrypted(conn) -> bool:
 
 # ---- sampling ----------------------------------------------------------------------------------
 
-def sample(url: str, conn, tables: dict, snap: LiveSnapshot, options: LiveOptions) -> None:
-    """Fill Column.samples of the text-like columns of every table (one SELECT per table)."""
+def sample(url: str, conn, tables: dict, snap: LiveSnapshot, options: LiveOptions):
+    """Fill Column.samples of the text-like columns of every table (one SELECT per table).
+
+    Returns the connection to close (a new one if the session was lost and re-established)."""
     work = [(table, rows, columns) for table, kind, rows, columns in tables.values()
             if kind in _SAMPLED_KINDS and columns]
     jobs = max(1, min(options.jobs, len(work)))
     if jobs == 1:
-        snap.errors.extend(_sample_some(conn, work, options))
-        return
+        sampler = _Sampler(url, conn, options)
+        snap.errors.extend(sampler.run(work))
+        return sampler.conn
     chunks = [work[i::jobs] for i in range(jobs)]
 
     def run(chunk):
-        own = connect(url, options)
         try:
-            return _sample_some(own, chunk, options)
+            own = connect(url, options)
+        except LiveError as exc:
+            return [(table.qualified_name, f"not sampled: {exc}") for table, _, _ in chunk]
+        sampler = _Sampler(url, own, options)
+        try:
+            return sampler.run(chunk)
         finally:
-            own.close()
+            sampler.conn.close()
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for errors in pool.map(run, chunks):
             snap.errors.extend(errors)
     snap.errors.sort()
+    return conn
 
 
-def _sample_some(conn, work, options: LiveOptions) -> list[tuple[str, str]]:
-    import psycopg
+class _Sampler:
+    """Samples tables over one session; if the session is lost (server restarted, backend
+    terminated), reconnects once and goes on, and if that fails records every table left."""
 
-    errors = []
-    for table, rows, columns in work:
+    def __init__(self, url: str, conn, options: LiveOptions) -> None:
+        self.url, self.conn, self.options = url, conn, options
+        self.reconnected = False
+        self.gone: str | None = None  # why no session is left, once reconnecting failed
+
+    def run(self, work) -> list[tuple[str, str]]:
+        import psycopg
+
+        errors = []
+        for table, rows, columns in work:
+            name = table.qualified_name
+            if self.gone is None and self.conn.broken:
+                self._reconnect("the session was closed")
+            if self.gone is not None:
+                errors.append((name, f"not sampled: {self.gone}"))
+                continue
+            try:
+                sample_table(self.conn, table, columns, rows, self.options.max_samples)
+            except psycopg.errors.LockNotAvailable:
+                errors.append((name, LOCKED))
+            except psycopg.errors.QueryCanceled:
+                errors.append((name, TIMED_OUT))
+            except psycopg.errors.InsufficientPrivilege:
+                errors.append((name, DENIED))
+            except psycopg.Error as exc:
+                reason = _reason(exc, self.options)
+                if _lost(exc) or self.conn.broken:
+                    errors.append((name, (f"connection to the server lost while sampling ({reason}): "
+                                          "not classified by values")))
+                    self._reconnect(reason)
+                else:
+                    errors.append((name, f"sampling failed ({reason}): not classified by values"))
+        return errors
+
+    def _reconnect(self, reason: str) -> None:
+        self.conn.close()
+        if self.reconnected:
+            self.gone = f"connection to the server lost ({reason})"
+            return
+        self.reconnected = True
         try:
-            sample_table(conn, table, columns, rows, options.max_samples)
-        except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
-            errors.append((table.qualified_name, TIMED_OUT))
-        except psycopg.errors.InsufficientPrivilege:
-            errors.append((table.qualified_name,
-                           "no SELECT privilege: not sampled, classified by name and comment only"))
-        except psycopg.Error as exc:
-            errors.append((table.qualified_name, f"sampling failed: {type(exc).__name__}"))
-    return errors
+            self.conn = connect(self.url, self.options)
+        except LiveError as exc:
+            self.gone = f"connection to the server lost and not re-established ({exc})"
 
 
 def sample_table(conn, table: Table, columns: list[Column], estimate: tuple[int, int],
@@ -274,7 +355,8 @@ def sample_table(conn, table: Table, columns: list[Column], estimate: tuple[int,
         # SYSTEM picks whole pages: ask for twice the rows needed, and for 16 pages at least,
         # so that a small table does not come back empty by chance.
         percent = min(100.0, max(200.0 * wanted / rows, 1600.0 / pages))
-        result = conn.execute(sql.SQL("SELECT {} FROM {} TABLESAMPLE SYSTEM ({}) LIMIT {}").format(
+        # REPEATABLE: the same pages on every run over an unchanged table (deterministic results).
+        result = conn.execute(sql.SQL("SELECT {} FROM {} TABLESAMPLE SYSTEM ({}) REPEATABLE (0) LIMIT {}").format(
             picks, source, sql.Literal(round(percent, 4)), sql.Literal(wanted))).fetchall()
     if not result:
         result = conn.execute(plain).fetchall()
