@@ -33,7 +33,10 @@ def normalise_context(line: str) -> str:
     """The part of a source line that identifies a finding: masked, without a dpscan directive
     (adding a suppression must not make a finding new), whitespace collapsed."""
     line = _DIRECTIVE_TAIL.sub("", line)
-    return " ".join(redact_text(line).split())
+    # Collapse before masking: redact_text's long-number mask allows one space between digit
+    # groups, so "138  1234  5678" was left unmasked, then collapsed and hashed as a raw number,
+    # and a whitespace-only edit of such a line changed the fingerprint.
+    return redact_text(" ".join(line.split()))
 
 
 def assign_fingerprints(findings: list[Finding], lines: list[str] | None) -> list[Finding]:

@@ -210,7 +210,12 @@ def _copy_unescape(m: re.Match[str]) -> str:
 def copy_row(line: str, csv_format: bool) -> tuple[str | None, ...]:
     """One data line: tab-separated fields, \\N is NULL, backslash escapes per the COPY docs."""
     if csv_format:
-        return tuple(next(csv.reader([line]), []))
+        # csv raises on a field over its 128 KiB field_size_limit (a long JSON or text column)
+        # and on a bare \r: that aborted the whole dump. Such a row is kept split at commas.
+        try:
+            return tuple(next(csv.reader([line]), []))
+        except csv.Error:
+            return tuple(line.split(","))
     return tuple(None if f == r"\N" else f if "\\" not in f else _COPY_ESCAPE.sub(_copy_unescape, f)
                  for f in line.split("\t"))
 

@@ -33,6 +33,8 @@ def parse(text: str, path: str = "") -> ConfigDocument:
         except ValueError as exc:
             doc.warnings.append((number, f"redis.conf: {exc}: line ignored"))
             continue
+        if not argv:  # only \f or \v left after the trim: redis skips a line of no arguments
+            continue  # (config.c "argc == 0"); argv[0] below raised IndexError
         column = raw.find(line[0]) + 1
         doc.root.children.append(
             Directive(name=argv[0], args=tuple(argv[1:]), line=number, column=column))
