@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from reports.incomplete import incomplete_notice
 from reports.messages import MESSAGES, localized_findings, messages
 from scanner.clauses import Catalog, load_catalog
 
@@ -62,6 +63,7 @@ def render_html(result: dict, *, rules: list[dict], lang: str = "en") -> str:
     clause_entries = result.get("clauses", []) or [{"id": cid, "status": "not_assessed"} for cid in catalog.ids()]
     rules_run = _rules_run(scan, list(rules_by_id.values()))
     script, script_hash = _script()
+    notice = incomplete_notice(result, ui)
     context = {
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh" else "en",
@@ -77,7 +79,8 @@ def render_html(result: dict, *, rules: list[dict], lang: str = "en") -> str:
         "rules_run": rules_run,
         "inventory": [_inventory_view(item, ui) for item in result.get("inventory", [])],
         "worst": _worst(findings),
-        "incomplete": bool(scan_view["errors"] or scan_view["skipped"]),
+        "incomplete": bool(scan_view["errors"] or scan_view["skipped"] or notice),
+        "incomplete_notice": notice or "",
         "new_findings": [f for f in findings if f["baseline_state"] == "new" and not f["suppressed"]],
         "suppressed": [f for f in findings if f["suppressed"]],
         "script": script,

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import click
 
+from reports.incomplete import incomplete_notice
 from reports.messages import localized_findings, messages
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -36,7 +37,10 @@ def render_text(
     ui = messages(lang)
     style = _Styler(color)
     scan = result.get("scan", {})
+    notice = incomplete_notice(result, ui)
     sections = [
+        # First, before any finding: a reader who stops at the top must not take it for clean.
+        [style(notice, bold=True), ""] if notice else [],
         _findings_section(localized_findings(result.get("findings", []), lang), style),
         _errors_section(scan.get("errors", []), ui),
         _warnings_section(scan.get("warnings", []), ui),

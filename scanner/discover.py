@@ -211,8 +211,7 @@ def _inspect_file(full: str, rel: str, max_size: int) -> SourceFile | SkipRecord
     try:
         info = os.lstat(full)
         if stat.S_ISLNK(info.st_mode):
-            detail = "not followed" if os.path.exists(full) else "dangling"
-            return SkipRecord(rel, "symlink", detail)
+            return SkipRecord(rel, "symlink", _link_detail(full))
         if not stat.S_ISREG(info.st_mode):
             # FIFOs, sockets and devices: reading one could block the scan forever.
             return SkipRecord(rel, "special-file", "not a regular file")
@@ -230,6 +229,16 @@ def _inspect_file(full: str, rel: str, max_size: int) -> SourceFile | SkipRecord
     if info.st_size > max_size and kind not in STREAMED_KINDS:
         return SkipRecord(rel, "too-large", f"{_human_size(info.st_size)} > {_human_size(max_size)}")
     return SourceFile(full, rel, kind, info.st_size)
+
+
+def _link_detail(link: str) -> str:
+    """Why a symlink was left out: never followed; "dangling" and "loop" say it is also broken."""
+    try:
+        os.stat(link)
+    except OSError as error:
+        # os.path.exists() is False for both; the report should tell a loop from a missing target.
+        return "loop" if error.errno == errno.ELOOP else "dangling"
+    return "not followed"
 
 
 def _git_ls_files(directory: str) -> list[str] | None:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from scanner.engine import ScanRequest
 
 SCHEMA_VERSION = "1"
+# Skip reasons that mean "could not", not "chose not to": they count as failed inputs.
+FAILED_SKIPS = frozenset({"unreadable"})
 
 
 @dataclass
@@ -68,6 +70,16 @@ class ScanResult:
         parts["warnings"] = sorted(parts["warnings"], key=lambda w: (w.path or "", w.line or 0, w.message))
         clauses = clause_statuses(request, parts["findings"], checked)
         return cls(request=request, clauses=clauses, **parts)
+
+    def analysed_nothing(self) -> bool:
+        """No rule examined any input: every clause is not assessed, whatever the reason."""
+        return not any(clause.inputs_checked for clause in self.clauses)
+
+    def failed_inputs(self) -> int:
+        """Inputs that could not be read or parsed: the paths in ``errors`` and the discovery skips
+        for unreadable files or directories (skips by choice -- binary, excluded -- are not failures)."""
+        failed = {e.path for e in self.errors} | {s.path for s in self.skipped if s.reason in FAILED_SKIPS}
+        return len(failed)
 
     @property
     def active(self) -> list[Finding]:

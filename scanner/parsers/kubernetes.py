@@ -8,6 +8,8 @@ judges nothing.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,20 +78,66 @@ class KubernetesDocument:
 def build(text: str, path: str) -> KubernetesDocument:
     import yaml
 
-    loader = _line_loader(yaml)(text)
+    try:
+        loader = _line_loader(yaml)(text)
+    except yaml.YAMLError as exc:
+        # The reader checks every character when it is built (ReaderError on a control character
+        # such as ESC or \x1f), before the try below: that escaped as a non-ParseError.
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        raise ParseError(f"invalid YAML: {exc}", line) from None
     objects: list[K8sObject] = []
     try:
-        while loader.check_data():
-            _collect(loader.get_data(), objects)
+        # get_data() split in two, so that each document's node graph is measured before it is
+        # turned into Python objects (see _refuse_alias_bomb).
+        while loader.check_node():
+            node = loader.get_node()
+            _refuse_alias_bomb(node)
+            _collect(loader.construct_document(node), objects)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ParseError(f"invalid YAML: {exc.problem or exc.context}",
-                         mark.line + 1 if mark else None) from None
+                         _source_line(loader, mark) if mark else None) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
     return KubernetesDocument(objects)
+
+
+# Nodes a document may stand for once every alias is expanded. Real manifests are far below it;
+# a "billion laughs" document (nine aliases of nine aliases of ...) is far above it.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+def _refuse_alias_bomb(root: Any) -> None:
+    """Raise ParseError when aliases make a document expand to more than MAX_EXPANDED_NODES.
+
+    PyYAML shares an aliased node instead of copying it, so loading a bomb is cheap -- but any
+    reader that walks or str()s the result (the RBAC flattening does) expands it to gigabytes.
+    Sizes are memoised per node object, so measuring costs one pass over the unexpanded graph;
+    the recursion depth is bounded by what the (recursive) composer itself managed to build.
+    """
+    sizes: dict[int, int] = {}
+
+    def expanded(node: Any) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a node seen again while being measured (recursive alias): count once
+        if isinstance(node.value, list):
+            children = (item for pair in node.value for item in (pair if isinstance(pair, tuple) else (pair,)))
+            total = 1 + sum(expanded(child) for child in children)
+        else:
+            total = 1
+        if total > MAX_EXPANDED_NODES:
+            line = node.start_mark.line + 1
+            raise ParseError(f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
+                             f"(an alias bomb?): not loaded", line)
+        sizes[id(node)] = total
+        return total
+
+    expanded(root)
 
 
 _LOADER: Any = None
@@ -103,15 +151,28 @@ def _line_loader(yaml: Any) -> Any:
 
         def construct_map(loader: Any, node: Any) -> Any:
             data = LineMap()
-            data.line = node.start_mark.line + 1
-            data.key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value
-                              if isinstance(k, yaml.ScalarNode)}
+            data.line = _source_line(loader, node.start_mark)
+            data.key_lines = {str(k.value): _source_line(loader, k.start_mark)
+                              for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
             yield data
             data.update(loader.construct_mapping(node))
 
         LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
         _LOADER = LineLoader
     return _LOADER
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as scanner.parsers.text.source_lines breaks lines
+
+
+def _source_line(loader: Any, mark: Any) -> int:
+    """The 1-based line of a PyYAML mark as editors and the other parsers count lines. PyYAML's
+    ``mark.line`` also breaks at \x85, \u2028 and \u2029 (YAML 1.1 line breaks), so a manifest
+    with one of them in a comment or a string had every later finding on the wrong line."""
+    ends = getattr(loader, "_line_ends", None)
+    if ends is None:  # the reader holds the whole text (+ "\0") for a str input
+        ends = loader._line_ends = [m.end() for m in _LINE_BREAK.finditer(loader.buffer)]
+    return bisect_right(ends, mark.index) + 1
 
 
 def _collect(doc: Any, out: list[K8sObject]) -> None:

@@ -154,6 +154,9 @@ def _loads(text: str) -> dict[str, Any]:
     options = hcl2.SerializationOptions(strip_string_quotes=True, preserve_heredocs=False)
     try:
         return hcl2.loads(text, serialization_options=options)
+    except RecursionError:
+        # lark's tree transformers recurse once per nesting level: say so, not "invalid HCL".
+        raise ParseError("nested too deeply to parse (maximum recursion depth exceeded)") from None
     except Exception as exc:  # noqa: BLE001 - lark raises UnexpectedInput (with .line) and others
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         line = getattr(exc, "line", None)
