@@ -44,7 +44,10 @@ def _split_multi(values: tuple[str, ...]) -> tuple[str, ...]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(scanner.__version__, "-V", "--version", prog_name="dpscan")
-def cli() -> None:
+@click.option("--log-level", type=click.Choice(["error", "warning", "info", "debug"]), default=None,
+              envvar="DPSCAN_LOG_LEVEL", show_envvar=True,
+              help="Diagnostic log on stderr (files, kinds, models, rules, counts; never values).")
+def cli(log_level: str | None) -> None:
     """dpscan: find unprotected personal data, weak TLS and crypto, over-broad access and missing
     safeguards in code, config, schema dumps and databases, mapped to the commitment letter's
     clauses 3.3.1-3.3.6.
@@ -58,6 +61,9 @@ def cli() -> None:
       dpscan rules                          list the rules and the clauses they cover
       dpscan explain DP201                  what a rule finds, why, and how to fix it
     """
+    from scanner.log import configure
+
+    configure(log_level)
 
 
 # Options shared by `scan` and `db`, defined once so both commands read and behave alike.
@@ -97,6 +103,8 @@ _SHARED_OPTIONS: dict[str, Any] = {
                               help="Add the personal-information inventory (every classified column) to the text report."),
     "quiet": click.option("--quiet", "-q", is_flag=True,
                           help="Print nothing but errors, unless --format asks for stdout output."),
+    "no-cache": click.option("--no-cache", is_flag=True,
+                             help="Neither read nor write the result cache (see `dpscan cache`)."),
 }
 
 
@@ -140,9 +148,21 @@ def _prepare(opts: dict[str, Any]):
     return config, rules, baseline
 
 
+def _cache_dir(opts: dict[str, Any], config) -> str | None:
+    """Where the result cache lives for this run; None with --no-cache or `cache = false`."""
+    if opts.get("no_cache") or not config.cache:
+        return None
+    from scanner.cache import default_cache_dir
+
+    return str(default_cache_dir())
+
+
 def _finish(ctx: click.Context, result, config, *, fmt: str | None, output: str | None,
-            opts: dict[str, Any]) -> None:
-    """Write the outputs and the baseline, then exit 0/1 by --fail-on (every scanning command)."""
+            opts: dict[str, Any], files: bool = False) -> None:
+    """Write the outputs and the baseline, then exit 0/1 by --fail-on (every scanning command).
+
+    ``files``: a file scan in which no input could be analysed and some failed exits 2. (A live
+    database's partial read marks all its checks as not done, so `db` keeps its 0/1.)"""
     from scanner.baseline import baseline_document
 
     # The command line wins over [tool.dpscan] org / commitment-id.
@@ -152,6 +172,11 @@ def _finish(ctx: click.Context, result, config, *, fmt: str | None, output: str 
     _write_outputs(data, fmt=fmt, output=output, opts=opts)
     if opts["write_baseline"]:
         _write_file(opts["write_baseline"], json.dumps(baseline_document(data), indent=2) + "\n", opts["quiet"])
+    failed = result.failed_inputs()
+    if files and failed and result.analysed_nothing():
+        # Fail closed: the outputs above say what went wrong; the exit code must not read as a
+        # clean scan to a CI job that looks only at it.
+        raise UsageFailure(f"no input could be analysed: {failed} input(s) could not be read or parsed")
     ctx.exit(EXIT_FINDINGS if result.blocking(config.fail_on) else EXIT_CLEAN)
 
 
@@ -172,7 +197,9 @@ def _finish(ctx: click.Context, result, config, *, fmt: str | None, output: str 
               help="SQL dialect of dumps (postgres, mysql, sqlite, tsql, oracle); default: detect.")
 @click.option("--max-samples", type=click.IntRange(min=0), default=None, metavar="N",
               help="Sampled values kept per column for classification.  [default: 200]")
-@_shared("inventory", "quiet")
+@click.option("--file-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Give up on one input after SECONDS (recorded as an error; 0: no limit).  [default: 60]")
+@_shared("inventory", "no-cache", "quiet")
 @click.pass_context
 def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: str | None, **opts: Any) -> None:
     """Scan files and folders.
@@ -198,8 +225,9 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, output: st
         baseline=baseline,
         command=_command_line(ctx),
         lang=opts["lang"],
+        cache_dir=_cache_dir(opts, config),
     )
-    _finish(ctx, run_scan(request), config, fmt=fmt, output=output, opts=opts)
+    _finish(ctx, run_scan(request), config, fmt=fmt, output=output, opts=opts, files=True)
 
 
 BASELINE_FILE = ".dpscan-baseline.json"
@@ -207,7 +235,7 @@ BASELINE_FILE = ".dpscan-baseline.json"
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=str), metavar="FILE...")
-@_shared("fail-on", "config", "baseline", "select", "ignore", "preview", "lang")
+@_shared("fail-on", "config", "baseline", "select", "ignore", "preview", "lang", "no-cache")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (a commit stages a handful of files).")
 @click.pass_context
@@ -241,6 +269,7 @@ def hook(ctx: click.Context, files: tuple[str, ...], **opts: Any) -> None:
         baseline=baseline,
         command=_command_line(ctx),
         lang=opts["lang"],
+        cache_dir=_cache_dir(opts, config),
     )
     result = run_scan(request)
     blocking = {f.fingerprint for f in result.blocking(config.fail_on)}
@@ -408,6 +437,8 @@ def _merge_cli_config(config, opts: dict[str, Any]):
         changes["dialect"] = parse_dialect(opts["dialect"], "--dialect")
     if opts.get("max_samples") is not None:
         changes["max_samples"] = opts["max_samples"]
+    if opts.get("file_timeout") is not None:
+        changes["file_timeout"] = opts["file_timeout"]
     return replace(config, **changes)
 
 
@@ -524,6 +555,34 @@ def _read_result(path: str) -> dict:
     if not isinstance(data, dict) or data.get("schema_version") != "1" or "findings" not in data:
         raise UsageFailure(f"{path} is not a dpscan JSON result (schema_version 1)")
     return data
+
+
+@cli.group("cache")
+def cache_group() -> None:
+    """The result cache: per-file outcomes kept so an unchanged file is not analysed again.
+
+    \b
+    It lives in $DPSCAN_CACHE_DIR, else $XDG_CACHE_HOME/dpscan, else ~/.cache/dpscan; entries
+    are keyed by file content, rules, settings and dpscan's own code. `--no-cache` (or
+    `cache = false` in the configuration) skips it for one run.
+    """
+
+
+@cache_group.command("dir")
+def cache_dir_command() -> None:
+    """Print the cache directory."""
+    from scanner.cache import default_cache_dir
+
+    click.echo(str(default_cache_dir()))
+
+
+@cache_group.command("clear")
+def cache_clear_command() -> None:
+    """Delete every cached result."""
+    from scanner.cache import clear, default_cache_dir
+
+    where = default_cache_dir()
+    click.echo(f"dpscan: {'cleared' if clear(where) else 'nothing cached in'} {where}", err=True)
 
 
 def main() -> None:

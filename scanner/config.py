@@ -9,7 +9,9 @@ key, rule, option or severity is a ``ConfigError``: a typo must never silently t
     fail-on = "medium"
     exclude = ["legacy/", "*.min.js"]
     max-file-size = "5MiB"
+    file-timeout = 60                # seconds one input may take; 0: no limit (as --file-timeout)
     preview = false
+    cache = true                     # false: never read or write the result cache (as --no-cache)
     severity = { DP202 = "critical" }
     [tool.dpscan.options.DP202]
     weak-modes = ["disable"]
@@ -33,6 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from scanner.discover import DEFAULT_MAX_SIZE
+
+# A pathological input (a parser's worst case) is abandoned after this many seconds: the scan
+# records it as an error and goes on. Generous, so that only a real pathology hits it.
+DEFAULT_FILE_TIMEOUT = 60.0
 from scanner.finding import Severity
 
 CONFIG_FILE = ".dpscan.toml"
@@ -63,11 +69,13 @@ class Config:
     fail_on: Severity = Severity.LOW
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_SIZE
+    file_timeout: float = DEFAULT_FILE_TIMEOUT  # seconds one input may take; 0: no bound
     preview: bool = False
     dialect: str | None = None  # force the SQL dialect of dumps; None: detect per file
     max_samples: int = 200  # sampled values kept per column for classification
     org: str | None = None  # report cover: organisation that signed the commitment letter
     commitment_id: str | None = None  # report cover: the commitment letter's number
+    cache: bool = True  # use the result cache (scanner.cache); `cache = false` or --no-cache: not
     severity: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
@@ -75,7 +83,8 @@ class Config:
 
 
 _TOP_KEYS = {"select", "ignore", "fail-on", "exclude", "max-file-size", "preview", "severity",
-             "options", "overrides", "dialect", "max-samples", "org", "commitment-id"}
+             "options", "overrides", "dialect", "max-samples", "org", "commitment-id", "cache",
+             "file-timeout"}
 _OVERRIDE_KEYS = {"paths", "objects", "ignore", "severity", "reason"}
 
 
@@ -131,11 +140,13 @@ def parse_config(data: dict[str, Any], *, source: str | None = None) -> Config:
         fail_on=_severity(data.get("fail-on", "low"), f"{where}: fail-on"),
         exclude=_strings(data.get("exclude", []), f"{where}: exclude"),
         max_file_size=parse_size(data.get("max-file-size", DEFAULT_MAX_SIZE), f"{where}: max-file-size"),
+        file_timeout=parse_seconds(data.get("file-timeout", DEFAULT_FILE_TIMEOUT), f"{where}: file-timeout"),
         preview=bool(data.get("preview", False)),
         dialect=parse_dialect(data["dialect"], f"{where}: dialect") if "dialect" in data else None,
         max_samples=_count(data.get("max-samples", 200), f"{where}: max-samples"),
         org=_text(data.get("org"), f"{where}: org"),
         commitment_id=_text(data.get("commitment-id"), f"{where}: commitment-id"),
+        cache=_flag(data.get("cache", True), f"{where}: cache"),
         severity=_severities(data.get("severity", {}), f"{where}: severity"),
         options={rule: {k.replace("-", "_"): v for k, v in opts.items()} for rule, opts in options.items()},
         overrides=tuple(overrides),
@@ -161,6 +172,13 @@ def parse_size(value: Any, where: str = "size") -> int:
     return size
 
 
+def parse_seconds(value: Any, where: str = "timeout") -> float:
+    """A duration in seconds (int or float, >= 0; 0 turns the bound off)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{where} must be a number of seconds >= 0 (0: no limit)")
+    return float(value)
+
+
 # The dump dialects dpscan reads, by the names users type; values are sqlglot dialect names.
 DIALECTS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql",
             "sqlite": "sqlite", "tsql": "tsql", "sqlserver": "tsql", "mssql": "tsql",
@@ -178,6 +196,12 @@ def _text(value: Any, where: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"{where} must be a string")
     return value or None
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false")
+    return value
 
 
 def _count(value: Any, where: str) -> int:

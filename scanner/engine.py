@@ -8,9 +8,11 @@ and the scan goes on. Per input, every model a rule needs is built at most once;
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 import os
 import re
+import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -18,19 +20,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scanner.baseline import Baseline, assign_fingerprints, mark_against_baseline
-from scanner.config import Config
+from scanner.config import DEFAULT_FILE_TIMEOUT, Config
 from scanner.discover import DEFAULT_MAX_SIZE, SourceFile, discover
 from scanner.finding import ErrorRecord, Finding, InputRecord, ScanWarning, SkipRecord, Suppression
 from scanner.inventory import inventory_entries
+from scanner.kinds import classify
 from scanner.live import LiveSnapshot, database_identity
+from scanner.mask import redact_text
 from scanner.parsers import ParseError, build_model, streams
 from scanner.parsers.source import InputSource, ParserSettings
 from scanner.parsers.text import source_lines
 from scanner.registry import default_registry
-from scanner.result import ScanResult
+from scanner.result import FAILED_SKIPS, ScanResult
 from scanner.rule import Rule, RuleContext
 from scanner.suppress import apply_inline
 from scanner.textio import decode_bytes
+from scanner.timeout import InputTimedOut, time_limit
+
+# `dpscan --log-level debug`: paths, kinds, models, rule ids and counts only -- never a value,
+# a source line or an exception text (those may quote the data; scanner/log.py masks anyway).
+log = logging.getLogger(__name__)
 
 # dpscan's own results, baselines, SARIF logs and HTML reports announce themselves near the top.
 # They quote masked evidence of other files, so scanning them again would only echo old findings
@@ -53,6 +62,7 @@ class ScanRequest:
     baseline: Baseline | None = None
     command: str = ""
     lang: str = "en"
+    cache_dir: str | None = None  # the result cache (scanner.cache); None: read and write none
 
 
 @dataclass
@@ -83,6 +93,7 @@ class InputJob:
     inline_ignores: bool = True
     max_file_size: int = DEFAULT_MAX_SIZE
     settings: ParserSettings = ParserSettings()
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT  # seconds per input (scanner.timeout)
 
 
 def check_text(
@@ -118,7 +129,7 @@ def check_source(
         if streamed and not streams(rule.model):
             outcome.checked[rule.id] = False  # not checked: its clause must not read "clean"
             continue
-        if not streamed and rule.tokens and not any(t in source.text for t in rule.tokens):
+        if not streamed and not rule.may_match(source.text):
             outcome.checked[rule.id] = True  # cannot match: absence of every token proves it
             continue
         model = models.get(rule.model)
@@ -127,12 +138,17 @@ def check_source(
             continue
         ctx = RuleContext(path=path, kind=kind, text="" if streamed else source.text, options=rule.settings)
         try:
+            before = len(outcome.findings)
             outcome.findings.extend(rule.check(model, ctx))
             outcome.checked[rule.id] = True
+            log.debug("%s: rule %s ran on the %s model: %d finding(s)", path, rule.id, rule.model,
+                      len(outcome.findings) - before)
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not end the scan
             outcome.checked[rule.id] = False
             outcome.errors.append(
-                ErrorRecord(path, f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}", kind)
+                # Masked: an exception's text may quote the value it choked on (issue 10).
+                ErrorRecord(path, redact_text(
+                    f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}"), kind)
             )
     text_rules_missed = any(applies(r, kind) and not streams(r.model) for r in rules)
     if streamed and kind not in _NOT_TEXT_KINDS and text_rules_missed:
@@ -166,14 +182,18 @@ class _ModelCache:
         if model in self.failed:
             raise ParseError(f"{model} model unavailable")
         try:
+            started = time.perf_counter()
             built = build_model(model, self.source)
         except Exception as exc:  # noqa: BLE001 - any parser failure is an input error
             self.failed.add(model)
+            log.debug("%s: %s model failed (%s)", self.source.path, model, type(exc).__name__)
             self.outcome.errors.append(_parse_error(self.source.path, self.source.kind, model, exc))
             raise
         self.built[model] = built
+        log.debug("%s: %s model built in %.3f s", self.source.path, model, time.perf_counter() - started)
         for line, message in getattr(built, "warnings", ()):  # statements skipped, and the like
-            self.outcome.warnings.append(ScanWarning(message, self.source.path, line))
+            # Parsers quote the line or statement they skipped: masked like evidence (issue 10).
+            self.outcome.warnings.append(ScanWarning(redact_text(message), self.source.path, line))
         return built
 
 
@@ -198,16 +218,40 @@ def _refs(rule_cls: type[Rule] | None) -> tuple[str, ...]:
 def _parse_error(path: str, kind: str, model: str, exc: Exception) -> ErrorRecord:
     line = exc.line if isinstance(exc, ParseError) else None
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return ErrorRecord(path, f"cannot parse as {model}: {detail}", kind, line)
+    if isinstance(exc, RecursionError):
+        # Recursive-descent parsers (json, PyYAML, python-hcl2) give up on deep nesting with
+        # "maximum recursion depth exceeded ...": say what it means for the input.
+        detail = f"nested too deeply to parse ({detail})"
+    # A parser's message may quote the input (sqlglot, tomllib, yaml do): masked (issue 10).
+    return ErrorRecord(path, redact_text(f"cannot parse as {model}: {detail}"), kind, line)
 
 
 def scan_file(file: SourceFile, job: InputJob) -> InputOutcome:
+    """Read one discovered file and check it, within ``job.file_timeout`` seconds."""
+    try:
+        with time_limit(job.file_timeout):
+            return _scan_file(file, job)
+    except InputTimedOut as timeout:
+        # What the input yielded before the alarm is dropped: a partial reading would look complete.
+        return InputOutcome(errors=[ErrorRecord(file.relpath, str(timeout), file.kind)],
+                            checked=_not_checked(file.kind, job.rules))
+
+
+def _not_checked(kind: str, rules: Sequence[Rule]) -> dict[str, bool]:
+    """Every rule that applies to ``kind`` marked as not having examined the input: an input that
+    could not be read (or timed out) leaves its clauses partly assessed, never clean."""
+    return {rule.id: False for rule in rules if applies(rule, kind)}
+
+
+def _scan_file(file: SourceFile, job: InputJob) -> InputOutcome:
     """Read one discovered file and check it; a file over the size cap is streamed, not loaded."""
     streamed = file.size > job.max_file_size
+    log.debug("%s: kind %s, %d bytes%s", file.relpath, file.kind, file.size, ", streamed" if streamed else "")
     try:
         head, digest, data = _read(file.abspath, whole=not streamed)
     except OSError as exc:
-        return InputOutcome(errors=[ErrorRecord(file.relpath, f"cannot read: {exc.strerror or exc}", file.kind)])
+        return InputOutcome(errors=[ErrorRecord(file.relpath, f"cannot read: {exc.strerror or exc}", file.kind)],
+                            checked=_not_checked(file.kind, job.rules))
     if _DPSCAN_OUTPUT.search(head[:2048]):
         return InputOutcome(skipped=[SkipRecord(file.relpath, "dpscan-output", "a report written by dpscan")])
     if streamed or file.kind in _NOT_TEXT_KINDS:
@@ -262,7 +306,14 @@ def _scan_all(sources: list[SourceFile], request: ScanRequest) -> list[InputOutc
         inline_ignores=request.inline_ignores,
         max_file_size=request.config.max_file_size,
         settings=ParserSettings(dialect=request.config.dialect, max_samples=request.config.max_samples),
+        file_timeout=request.config.file_timeout,
     )
+    if request.cache_dir is not None:
+        from scanner.cache import ResultCache
+
+        # Only the inputs without a usable cache entry are scanned, exactly as without a cache.
+        uncached = replace(request, cache_dir=None)
+        return ResultCache(request.cache_dir, job).scan(sources, lambda todo: _scan_all(todo, uncached))
     jobs = request.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(sources) < _PARALLEL_THRESHOLD:
         return [scan_file(s, job) for s in sources]
@@ -285,8 +336,26 @@ def run_scan(request: ScanRequest) -> ScanResult:
         exclude=request.config.exclude,
         max_size=request.config.max_file_size,
     )
-    outcomes = _scan_all(sources, request)
+    log.info("%d input(s) to scan, %d skipped, %d rule(s)", len(sources), len(skipped), len(request.rules))
+    for skip in skipped:
+        log.debug("%s: skipped (%s)", skip.path, skip.reason)
+    outcomes = _scan_all(sources, request) + _unreadable_outcomes(skipped, request)
     return _assemble(request, started, outcomes, skipped)
+
+
+def _unreadable_outcomes(skipped: list[SkipRecord], request: ScanRequest) -> list[InputOutcome]:
+    """Fail closed on what discovery could not read: a file counts against its kind's rules, a
+    directory (contents unknown) against every rule, so those clauses cannot read "clean"."""
+    outcomes = []
+    for skip in skipped:
+        if skip.reason not in FAILED_SKIPS:
+            continue
+        if os.path.isdir(os.path.join(request.root, skip.path)):
+            checked = {rule.id: False for rule in request.rules}
+        else:
+            checked = _not_checked(classify(skip.path, ""), request.rules)
+        outcomes.append(InputOutcome(checked=checked))
+    return outcomes
 
 
 # Virtual inputs of a live database: (model name, input kind) -- the kinds the rules for dumps

@@ -29,6 +29,31 @@ _KEYED_SECRET = re.compile(
     re.IGNORECASE,
 )
 
+# Passwords that SQL sets without "=" (issue 10: a rule quoting `CREATE USER 'u'@'%' IDENTIFIED BY
+# 'pw';` as evidence leaked the password, as _KEYED_SECRET wants a "=" or ":"):
+#   MySQL/MariaDB  IDENTIFIED BY 'pw' / IDENTIFIED WITH plugin BY 'pw' / IDENTIFIED BY PASSWORD '*hash'
+#                  / SET PASSWORD [FOR 'u'@'h'] = PASSWORD('pw') or = 'pw'
+#   PostgreSQL     CREATE|ALTER ROLE|USER ... [ENCRYPTED] PASSWORD 'pw'
+#   Oracle         IDENTIFIED BY pw (unquoted) / IDENTIFIED BY VALUES 'hash'
+_SQL_SECRET = re.compile(
+    r"(?P<head>\b(?:IDENTIFIED\s+(?:WITH\s+['\"`]?\w+['\"`]?\s+)?(?:BY|AS)(?:\s+(?:PASSWORD|VALUES)\b)?"
+    # A bare PASSWORD keyword is followed by a blank or "(" in SQL; without that lookahead it
+    # took `"] = "` in DATABASES["default"]["PASSWORD"] = "****" for a quoted password.
+    r"|SET\s+PASSWORD\b[^=;\n]*=\s*(?:PASSWORD\b)?|PASSWORD(?=[\s(]))\s*(?:\(\s*)?)"
+    r"(?P<value>'(?:[^'\n]|'')*'|\"[^\"\n]*\"|(?<=[\s(])(?!PASSWORD\b|VALUES\b|NULL\b)[^\s'\";,)]+(?=\s*[;,)]|\s*$))",
+    re.IGNORECASE,
+)
+
+# HTTP basic/digest credentials given positionally: requests/httpx `auth=("user", "pw")`,
+# `HTTPBasicAuth("user", "pw")`, aiohttp `BasicAuth("user", "pw")`. The second literal is the
+# password (issue 10: a TLS finding on `requests.get(..., auth=("svc", "pw"), verify=False)`
+# quoted the whole line as evidence).
+_AUTH_PAIR = re.compile(
+    r"(?P<head>(?:\bauth\s*=\s*[(\[]|\b(?:HTTP)?(?:Basic|Digest|Proxy)Auth\s*\()\s*"
+    r"(?:[rbuRBU]{0,2}(?P<q1>['\"])[^'\"\n]*(?P=q1)|[\w.\[\]'\"]+)\s*,\s*[rbuRBU]{0,2}(?P<q2>['\"]))"
+    r"(?P<value>[^'\"\n]+)(?=(?P=q2))"
+)
+
 _EMAIL = re.compile(r"(?P<local>[A-Za-z0-9._%+\-]+)@(?P<domain>[A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
 
 # Runs of 7+ digits, optionally split by single spaces or dashes (card and phone formats), and the
@@ -81,6 +106,8 @@ def redact_text(text: str) -> str:
         return ""
     text = _URL_PASSWORD.sub(lambda m: m.group("head") + "****", text)
     text = _KEYED_SECRET.sub(_mask_keyed_secret, text)
+    text = _SQL_SECRET.sub(_mask_sql_secret, text)
+    text = _AUTH_PAIR.sub(lambda m: m.group("head") + "****", text)
     text = _EMAIL.sub(_mask_email, text)
     return _DIGIT_RUN.sub(lambda m: _mask_digits(m.group(0)), text)
 
@@ -91,6 +118,15 @@ def _mask_keyed_secret(match: re.Match[str]) -> str:
     if set(value) <= {_STAR} or value.startswith(("${", "{{", "%(", "<")):
         return match.group(0)
     return match.group("head") + "****"
+
+
+def _mask_sql_secret(match: re.Match[str]) -> str:
+    value = match.group("value")
+    quote = value[0] if value[0] in "'\"" else ""
+    inner = value[1:-1] if quote else value
+    if not inner or set(inner) <= {_STAR}:  # '' (no password: a finding of its own) or masked
+        return match.group(0)
+    return f"{match.group('head')}{quote}****{quote}"
 
 
 def _mask_digits(run: str) -> str:

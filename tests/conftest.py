@@ -19,6 +19,21 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_result_cache(tmp_path_factory):
+    """Every CLI run in the tests caches into a throw-away directory, never the user's ~/.cache.
+
+    Set in os.environ, not by monkeypatch, so subprocesses (`dpscan` run as a program) inherit it.
+    """
+    old = os.environ.get("DPSCAN_CACHE_DIR")
+    os.environ["DPSCAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("dpscan-cache"))
+    yield
+    if old is None:
+        os.environ.pop("DPSCAN_CACHE_DIR", None)
+    else:
+        os.environ["DPSCAN_CACHE_DIR"] = old
+
+
 def scan_snippet(source: str, path: str = "snippet.py", rules: Iterable[str] | None = None,
                  inline_ignores: bool = True):
     """Run rules over an in-memory input exactly as the engine runs them over a file."""
@@ -77,3 +92,16 @@ def write(root: Path, relpath: str, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
+
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE (default "dev"). "ci" derandomizes: every CI
+# run draws the same examples, so a red build is reproducible from its log and a green one does not
+# turn red from a lucky draw on an unrelated change; new inputs are explored by developers' local
+# runs (random, with the example database replaying past failures). No deadline in either: the
+# shared machines are noisy and a slow example is not a failure. (Tests set their own max_examples.)
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("dev", deadline=None)
+_hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None,
+                                      print_blob=True)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -64,3 +64,10 @@ def test_redact_text_never_raises_and_is_idempotent(text):
 def test_long_numbers_never_survive_whole(number, around):
     out = redact_text(f"{around}{number}{around}")
     assert number not in re.sub(r"\s", "", out)
+
+
+def test_password_keyword_outside_sql_is_left_alone():
+    # Evidence of a Django settings finding is already masked; the SQL clause pattern must not
+    # take `"] = "` for a quoted password (it garbled the evidence and changed fingerprints).
+    line = 'DATABASES["default"]["PASSWORD"] = "****"'
+    assert redact_text(line) == line

@@ -1,7 +1,7 @@
 """Parsers turn decoded text into the models that rules read. They judge nothing.
 
 ``MODELS`` maps a model name (a rule's ``model`` attribute) to its builder, imported on first use
-so a run that never needs libcst or sqlglot never pays for importing them. A builder either reads
+so a run that never needs sqlglot or presidio never pays for importing them. A builder either reads
 text, ``build(text, path)``, or reads an ``InputSource`` (``reads="source"``) when it must stream a
 large input or needs settings. Either raises ``ParseError`` (or any exception, which the engine
 records the same way) when the input cannot be parsed.
@@ -27,7 +27,7 @@ class ModelSpec:
 MODELS: dict[str, ModelSpec] = {
     "text": ModelSpec("scanner.parsers.text:build"),  # TextDocument: the text and its lines
     "strings": ModelSpec("scanner.parsers.strings:build"),  # list[StringSpan]: literal values
-    "python": ModelSpec("scanner.parsers.python:build"),  # PythonModule: libcst, qualified names
+    "python": ModelSpec("scanner.parsers.python:build"),  # PythonModule: ast, qualified names
     # SchemaModel from SQL dumps (streamed) or ORM models, classified by scanner.enrich.pii.
     "schema": ModelSpec("scanner.parsers.schema:build", reads="source"),
     # ConfigDocument of the input's family (nginx, apache, pg-hba, ...): scanner.parsers.config.

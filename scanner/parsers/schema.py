@@ -21,7 +21,7 @@ def build(source: InputSource) -> SchemaModel:
         from scanner.parsers._orm_markers import may_define_models
 
         if not may_define_models(source.text):
-            return SchemaModel()  # a plain module: no libcst import, no parse
+            return SchemaModel()  # a plain module: no parse
         from scanner.parsers.orm import parse_orm
 
         model = parse_orm(source)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from scanner.finding import Location
+from scanner.mask import redact_text
 from scanner.model.schema import Column, SchemaModel, Table
 from scanner.parsers import _sql_facts as facts
 from scanner.parsers._sql_facts import Lines, Token, lex
@@ -75,7 +76,9 @@ class _Ctx:
         return self._lines.location(self.path, offset, obj)
 
     def warn(self, what: str = "skipped unparsable statement") -> None:
-        head = " ".join(self.sql.split())[:60]
+        # Masked before it is cut (issue 10: the head of an unparsable INSERT or CHECK quoted a phone
+        # number or an ID number into the result's warnings): a value cut in two would escape the mask.
+        head = redact_text(" ".join(self.sql[:400].split())[:200])[:60]
         self.model.warnings.append((self.line, f"{what}: {head}"))
 
 
