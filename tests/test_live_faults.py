@@ -460,35 +460,24 @@ def _my_scan_user(my_db) -> str:
 
 
 @my
-def test_mariadb_lock_wait_timeout_on_one_table(my_db):
-    from scanner.live.mysql import LOCKED
+@pytest.mark.parametrize("options, expected", [
+    # lock_wait_timeout gives up first: the table is reported locked.
+    ({"lock_timeout_ms": 1000}, "LOCKED"),
+    # max_statement_time gives up first, while the statement waits on the lock.
+    ({"lock_timeout_ms": 600_000, "statement_timeout_ms": 500}, "TIMED_OUT"),
+])
+def test_mariadb_timeout_on_one_locked_table(my_db, options, expected):
+    from scanner.live import mysql
 
     user = _my_scan_user(my_db)
     locker = _my_root()
     locker.cursor().execute(f"LOCK TABLES `{my_db.db}`.a_busy WRITE")
     try:
-        snap = take_snapshot(my_db.url(user), LiveOptions(lock_timeout_ms=1000))
+        snap = take_snapshot(my_db.url(user), LiveOptions(**options))
     finally:
         locker.cursor().execute("UNLOCK TABLES")
         locker.close()
-    assert _my_errors(snap) == [(f"{my_db.db}.a_busy", LOCKED)]
-    assert _my_phones(snap, my_db.db)
-    _no_secret(snap)
-
-
-@my
-def test_mariadb_statement_timeout_on_one_table(my_db):
-    from scanner.live.mysql import TIMED_OUT
-
-    user = _my_scan_user(my_db)
-    locker = _my_root()
-    locker.cursor().execute(f"LOCK TABLES `{my_db.db}`.a_busy WRITE")
-    try:
-        snap = take_snapshot(my_db.url(user), LiveOptions(lock_timeout_ms=600_000, statement_timeout_ms=500))
-    finally:
-        locker.cursor().execute("UNLOCK TABLES")
-        locker.close()
-    assert _my_errors(snap) == [(f"{my_db.db}.a_busy", TIMED_OUT)]
+    assert _my_errors(snap) == [(f"{my_db.db}.a_busy", getattr(mysql, expected))]
     assert _my_phones(snap, my_db.db)
     _no_secret(snap)
 
