@@ -475,6 +475,59 @@ def _command_line(ctx: click.Context) -> str:
     return redact_text(" ".join(["dpscan", *map(shlex.quote, argv)]))
 
 
+@cli.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the fixes; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply fixes that change more than the reported setting (see `dpscan explain`).")
+@_shared("config", "select", "ignore", "preview", "baseline")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB; repeatable.")
+@click.option("--no-inline-ignores", is_flag=True, help="Fix findings under `dpscan: ignore` comments too.")
+@_shared("quiet")
+@click.pass_context
+def fix(ctx: click.Context, paths: tuple[str, ...], show_diff: bool, unsafe_fixes: bool, **opts: Any) -> None:
+    """Apply the autofixes of fixable rules (`dpscan rules` marks them) to Python files.
+
+    \b
+    Scans PATHs with the fixable rules selected, then rewrites exactly the reported code with
+    libcst, keeping comments, layout, encoding and line endings. Suppressed and baselined
+    findings are not touched, nor is a file that changed since it was scanned.
+    Exit 0: nothing left; 1: findings remain (or --diff shows some); 2: an error.
+    """
+    from scanner.discover import scan_root
+    from scanner.engine import ScanRequest, run_scan
+    from scanner.fix import fix_files, summary
+
+    targets = paths or (".",)
+    for target in targets:
+        if not os.path.lexists(target):
+            raise UsageFailure(f"path does not exist: {target}")
+    opts["fail_on"] = None
+    config, rules, baseline = _prepare(opts)
+    rules = [rule for rule in rules if rule.fixer]
+    if not rules:
+        raise UsageFailure("no fixable rule selected (`dpscan rules` marks them [fixable])")
+    request = ScanRequest(targets=tuple(targets), root=scan_root(targets, os.getcwd()), config=config,
+                          rules=tuple(rules), inline_ignores=not opts["no_inline_ignores"], jobs=1,
+                          baseline=baseline, command=_command_line(ctx))
+    result = run_scan(request)
+    files = fix_files(result, {rule.id: rule for rule in rules}, unsafe=unsafe_fixes, write=not show_diff)
+    for file in files:
+        if show_diff and file.diff:
+            click.echo(file.diff, nl=False)
+        if file.error:
+            click.echo(f"dpscan: error: {file.path}: {file.error}", err=True)
+        elif not opts["quiet"]:
+            for finding, reason in file.left:
+                click.echo(f"{file.path}:{finding.location.line}: {finding.rule_id} not fixed: {reason}", err=True)
+    if not opts["quiet"]:
+        click.echo(f"dpscan: {summary(files, wrote=not show_diff)}", err=True)
+    if any(file.error for file in files):
+        ctx.exit(EXIT_ERROR)
+    remaining = any(file.left or (show_diff and file.fixed) for file in files)
+    ctx.exit(EXIT_FINDINGS if remaining else EXIT_CLEAN)
+
+
 @cli.command("rules")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)

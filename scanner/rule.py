@@ -110,6 +110,10 @@ class Rule:
     bad: ClassVar[tuple[Example, ...]]
     good: ClassVar[tuple[Example, ...]]
     options: ClassVar[dict[str, Option]] = {}
+    # `dpscan fix`: "module:function" of the rule's autofixer (scanner.fix), imported only by that
+    # command so that scanning never loads libcst; ``fix_note`` says what it fixes and what not.
+    fixer: ClassVar[str] = ""
+    fix_note: ClassVar[str] = ""
 
     # -- dispatch -------------------------------------------------------------------------------
     kinds: ClassVar[frozenset[str]]  # input kinds this rule reads; ANY_TEXT for all text inputs
@@ -238,6 +242,8 @@ class Rule:
             "status": cls.status.value,
             "since": cls.since,
             "kinds": sorted(cls.kinds),
+            "fixable": bool(cls.fixer),
+            "fix": cls.fix_note,
             "options": {
                 name: {"default": _jsonable(opt.default), "help": opt.help}
                 for name, opt in cls.options.items()

@@ -51,6 +51,16 @@ class SslLegacyProtocol(Rule):
     )
     references = ("CWE-757", "CWE-327", "CWE-326", "Bandit B502", "Bandit B503", "RFC 8996",
                   "RFC 7568", "Mozilla Server Side TLS guidelines (intermediate)")
+    fixer = "detectors.transport._fixes:fix_legacy_protocol"
+    fix_note = (
+        "Unsafe fix only (--unsafe-fixes): ssl.SSLContext(ssl.PROTOCOL_SSLv3/TLSv1/TLSv1_1) -> "
+        "ssl.PROTOCOL_TLS_CLIENT, and only when the context is provably used for client "
+        "connections (wrap_socket(..., server_hostname=...) or context= of urlopen, "
+        "HTTPSConnection, SMTP_SSL and the like) and never sets verify_mode or check_hostname. "
+        "PROTOCOL_TLS_CLIENT also turns on certificate and host name checks, which need a trust "
+        "store (load_default_certs). A context that may serve (server_side=True, a context "
+        "passed elsewhere) is ambiguous and is not fixed; nor are version bounds or pyOpenSSL."
+    )
     kinds = frozenset({"python"})
     model = "python"
     tokens = ("PROTOCOL_SSLv", "PROTOCOL_TLSv1", "SSLv2_METHOD", "SSLv3_METHOD", "TLSv1_METHOD",

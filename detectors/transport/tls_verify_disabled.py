@@ -68,6 +68,15 @@ class TlsVerifyDisabled(Rule):
     )
     references = ("CWE-295", "Bandit B501", "Bandit B323",
                   "Mozilla Server Side TLS guidelines")
+    fixer = "detectors.transport._fixes:fix_tls_verify"
+    fix_note = (
+        "Removes verify=False / ssl=False / verify_ssl=False from the call; urllib3 "
+        "cert_reqs='CERT_NONE' -> 'CERT_REQUIRED'; ssl._create_unverified_context() -> "
+        "ssl.create_default_context() (when no argument it lacks is passed); ctx.check_hostname "
+        "= False -> True; ctx.verify_mode = ssl.CERT_NONE -> ssl.CERT_REQUIRED. Unsafe (needs "
+        "--unsafe-fixes): calls and sessions only guessed to be HTTP clients, and cert_reqs= "
+        "outside urllib3. Names imported under other names are left for a person."
+    )
     kinds = frozenset({"python"})
     model = "python"
     tokens = ("verify", "CERT_NONE", "check_hostname", "_create_unverified_context", "cert_reqs",
