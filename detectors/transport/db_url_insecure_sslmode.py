@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from scanner import regex_compat
 from scanner.finding import Confidence, Finding, Severity
 from scanner.rule import ANY_TEXT, Example, Option, Rule, RuleContext
 
@@ -42,19 +43,19 @@ _MYSQL_LEGACY = ("usessl", "requiressl")
 # Locating a URL is a regex; reading it is urllib.parse. Every URL is cut out before settings are
 # read, so https://host/?sslmode=disable is not a setting. Database schemes: postgres[ql][+driver],
 # jdbc:postgresql, mysql[x]/mariadb[+driver], jdbc:mysql[:loadbalance|:replication], jdbc:mariadb.
-_URL = re.compile(r"(?<![\w+.:-])[A-Za-z][\w+.:-]*://[^\s'\"<>`]*")
-_DB_SCHEME = re.compile(r"(?:jdbc:)?(?P<scheme>postgres(?:ql)?|mysqlx?|mariadb)"
+_URL = regex_compat.compile(r"(?<![\w+.:-])[A-Za-z][\w+.:-]*://[^\s'\"<>`]*")
+_DB_SCHEME = regex_compat.compile(r"(?:jdbc:)?(?P<scheme>postgres(?:ql)?|mysqlx?|mariadb)"
                         r"(?:\+[\w-]+)?(?::[\w-]+)?://", re.IGNORECASE)
 # name=value / name: value / "name": "value" -- libpq keyword DSNs, .env, properties, YAML, JSON.
 # The value is taken whole (possessive) and must not be followed by "=": in X="host=db1 ...",
 # "host" is the next name, not X's value.
-_SETTING = re.compile(r"(?<![\w-])(?P<name>[A-Za-z_][\w-]*)[\"']?\s*[=:]\s*[\"']?"
+_SETTING = regex_compat.compile(r"(?<![\w-])(?P<name>[A-Za-z_][\w-]*)[\"']?\s*[=:]\s*[\"']?"
                       r"(?P<value>[^\s'\"=,;&}]++)(?!=)")
 # A name and its value in two consecutive spans, at most _PAIR_LINES apart (comments may sit
 # between): {"sslmode": "disable"} and os.environ["PGSSLMODE"] = "prefer" in Python,
 # "- name: PGSSLMODE" / "value: disable" in a Kubernetes env list.
-_BARE_NAME = re.compile(r"""\s*(?:-\s*)?(?:name:\s*)?["']?(?P<name>[A-Za-z_][\w-]*)["']?\s*""")
-_BARE_VALUE = re.compile(r"""\s*(?:value:\s*)?["']?(?P<value>[\w-]+)["']?\s*""")
+_BARE_NAME = regex_compat.compile(r"""\s*(?:-\s*)?(?:name:\s*)?["']?(?P<name>[A-Za-z_][\w-]*)["']?\s*""")
+_BARE_VALUE = regex_compat.compile(r"""\s*(?:value:\s*)?["']?(?P<value>[\w-]+)["']?\s*""")
 _PAIR_LINES = 3
 # A standalone setting counts when its name is, or ends like, an sslmode spelling: PGSSLMODE,
 # sslmode, ssl-mode, DB_SSLMODE. The legacy MySQL flags only count inside MySQL URLs: bare,

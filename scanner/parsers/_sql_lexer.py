@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from scanner import regex_compat
+
 
 @dataclass(frozen=True, slots=True)
 class Syntax:
@@ -62,9 +64,9 @@ def syntax_for(dialect: str | None) -> Syntax:
 _SQ_PLAIN, _SQ_ESCAPED = r"(?:[^']++|'')*+", r"(?:[^'\\]++|\\[\s\S]|'')*+"
 _DQ_PLAIN, _DQ_ESCAPED = r'(?:[^"]++|"")*+', r'(?:[^"\\]++|\\[\s\S]|"")*+'
 QUOTED_BODY = {  # (closing character, backslash escapes) -> body up to the closing character
-    ("'", False): re.compile(_SQ_PLAIN), ("'", True): re.compile(_SQ_ESCAPED),
-    ('"', False): re.compile(_DQ_PLAIN), ('"', True): re.compile(_DQ_ESCAPED),
-    ("`", False): re.compile(r"(?:[^`]++|``)*+"), ("]", False): re.compile(r"(?:[^\]]++|\]\])*+"),
+    ("'", False): regex_compat.compile(_SQ_PLAIN), ("'", True): regex_compat.compile(_SQ_ESCAPED),
+    ('"', False): regex_compat.compile(_DQ_PLAIN), ('"', True): regex_compat.compile(_DQ_ESCAPED),
+    ("`", False): regex_compat.compile(r"(?:[^`]++|``)*+"), ("]", False): regex_compat.compile(r"(?:[^\]]++|\]\])*+"),
 }
 
 
@@ -99,7 +101,7 @@ def code_run(syntax: Syntax, delimiter: str, in_versioned: bool) -> re.Pattern[s
         alts.append(("\n", r"\n(?=[ \t]*+(?:[^ \t\nGg/]|\n))"))
     stop = sorted({c for c, _ in alts} | {delimiter[0]})
     run = "[^" + "".join(re.escape(c) for c in stop) + "]++"
-    return re.compile("(?:" + "|".join([run] + [a for c, a in alts if a and c != delimiter[0]])
+    return regex_compat.compile("(?:" + "|".join([run] + [a for c, a in alts if a and c != delimiter[0]])
                       + ")*+")
 
 
@@ -110,27 +112,27 @@ def gap_run(syntax: Syntax) -> re.Pattern[str]:
     dash = r"--(?:[ \t\f\v][^\n]*+)?\n" if syntax.dash_needs_space else r"--[^\n]*+\n"
     block = r"/\*(?!M?!)[\s\S]*?\*/" if syntax.versioned_comments else r"/\*[\s\S]*?\*/"
     hashed = r"|\#[^\n]*+\n" if syntax.hash_comments else ""
-    return re.compile(rf"(?:[ \t\n\f\v\ufeff]++|{dash}|{block}{hashed})*+")
+    return regex_compat.compile(rf"(?:[ \t\n\f\v\ufeff]++|{dash}|{block}{hashed})*+")
 
 
-DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w{0,62})?\$")
-OPEN_DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w{0,62})?\Z")  # could still become a tag
-VERSIONED_OPEN = re.compile(r"/\*M?!\d{0,6}")  # MySQL 5-digit, MariaDB 6-digit versions
-WHITESPACE = re.compile(r"[ \t\n\f\v\ufeff]*+")
-GO_LINE = re.compile(r"[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--.*)?", re.I)
-SLASH_LINE = re.compile(r"[ \t]*/[ \t]*")
-DELIMITER_LINE = re.compile(r"[ \t]*DELIMITER[ \t]+(\S+)", re.I)
+DOLLAR_TAG = regex_compat.compile(r"\$(?:[^\W\d]\w{0,62})?\$")
+OPEN_DOLLAR_TAG = regex_compat.compile(r"\$(?:[^\W\d]\w{0,62})?\Z")  # could still become a tag
+VERSIONED_OPEN = regex_compat.compile(r"/\*M?!\d{0,6}")  # MySQL 5-digit, MariaDB 6-digit versions
+WHITESPACE = regex_compat.compile(r"[ \t\n\f\v\ufeff]*+")
+GO_LINE = regex_compat.compile(r"[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--.*)?", re.I)
+SLASH_LINE = regex_compat.compile(r"[ \t]*/[ \t]*")
+DELIMITER_LINE = regex_compat.compile(r"[ \t]*DELIMITER[ \t]+(\S+)", re.I)
 # Keywords that never continue the statement before them (unlike SET after UPDATE, DELETE after
 # ON, or SELECT after INSERT), so a line starting with one may begin a T-SQL statement.
-STATEMENT_LINE = re.compile(r"[ \t]*(?:CREATE|ALTER|DROP|INSERT|TRUNCATE|GRANT|REVOKE|DENY|USE"
+STATEMENT_LINE = regex_compat.compile(r"[ \t]*(?:CREATE|ALTER|DROP|INSERT|TRUNCATE|GRANT|REVOKE|DENY|USE"
                             r"|EXEC|EXECUTE|PRINT)\b", re.I)
 
 # -- routine bodies: when is ';' inside a statement? ---------------------------------------------
-_ROUTINE_HEAD = re.compile(
+_ROUTINE_HEAD = regex_compat.compile(
     r"\s*(?:CREATE|ALTER)\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?(?:(?:NON)?EDITIONABLE\s+|TEMP(?:ORARY)?"
     r"\s+|CONSTRAINT\s+|AGGREGATE\s+|DEFINER\s*=\s*\S+\s+)*(TRIGGER|FUNCTION|PROCEDURE|PROC|PACKAGE"
     r"|TYPE|RULE|EVENT)\b", re.I)
-_ANONYMOUS_BLOCK = re.compile(r"\s*(?:DECLARE\b|BEGIN\s+(?!TRANSACTION\b|TRAN\b|WORK\b))", re.I)
+_ANONYMOUS_BLOCK = regex_compat.compile(r"\s*(?:DECLARE\b|BEGIN\s+(?!TRANSACTION\b|TRAN\b|WORK\b))", re.I)
 _UNTIL_GO = {"TRIGGER", "FUNCTION", "PROCEDURE", "PROC"}  # T-SQL: CREATE PROC must own its batch
 _PLSQL = {"TRIGGER", "FUNCTION", "PROCEDURE", "PACKAGE", "TYPE"}  # SQL*Plus waits for '/'
 _COUNTED = {"TRIGGER", "FUNCTION", "PROCEDURE", "EVENT", "RULE"}
@@ -161,7 +163,7 @@ def _block_tokens(syntax: Syntax) -> re.Pattern[str]:
         parts.append(r"\[[^\]]*\]")
     if syntax.dollar_quotes:
         parts.insert(0, r"(?<!\w)(?P<tag>\$(?:[^\W\d]\w*)?\$)[\s\S]*?(?P=tag)")
-    return re.compile("|".join(parts), re.I)
+    return regex_compat.compile("|".join(parts), re.I)
 
 
 def block_state(text: str, syntax: Syntax) -> tuple[bool, str]:
@@ -193,8 +195,8 @@ def block_state(text: str, syntax: Syntax) -> tuple[bool, str]:
 
 
 # -- PostgreSQL COPY ... FROM stdin, text format ----------------------------------------------
-COPY_FROM_STDIN = re.compile(r"COPY\b[\s\S]*?\bFROM\s+STDIN\b([\s\S]*)", re.I)
-_COPY_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|([\s\S]))")
+COPY_FROM_STDIN = regex_compat.compile(r"COPY\b[\s\S]*?\bFROM\s+STDIN\b([\s\S]*)", re.I)
+_COPY_ESCAPE = regex_compat.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|([\s\S]))")
 _COPY_SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
@@ -290,8 +292,8 @@ class CopyData:
 
 # -- INSERT ... VALUES literals ------------------------------------------------------------------
 _NAME = r"""(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[(?:[^\]]|\]\])+\]|[^\s.,;()'"`\[\]]+)"""
-_NAME_RE = re.compile(_NAME)
-INSERT_HEAD = re.compile(
+_NAME_RE = regex_compat.compile(_NAME)
+INSERT_HEAD = regex_compat.compile(
     rf"""\s*(?:INSERT|REPLACE)\b
     (?:\s+(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE
           |OR\s+(?:REPLACE|IGNORE|ABORT|FAIL|ROLLBACK)))*
@@ -304,18 +306,18 @@ _INTRODUCER = r"(?:[Nn]|_[A-Za-z0-9]+\s*)"  # N'..' national, MySQL _utf8mb4'..'
 
 
 def _fast_value(prefix: str, body: str) -> re.Pattern[str]:
-    return re.compile(rf"\s*(?:(?P<pre>{prefix})?'(?P<str>{body})'|{_NUMBER}|(?P<null>NULL)\b)"
+    return regex_compat.compile(rf"\s*(?:(?P<pre>{prefix})?'(?P<str>{body})'|{_NUMBER}|(?P<null>NULL)\b)"
                       rf"{_CAST}\s*(?=[,)])", re.I)
 
 
 _VALUE_PLAIN = _fast_value(_INTRODUCER, _SQ_PLAIN)  # standard SQL: only '' escapes a quote
 _VALUE_ESTRING = _fast_value("[Ee]", _SQ_ESCAPED)  # PostgreSQL E'..'
 _VALUE_MYSQL = _fast_value(_INTRODUCER, _SQ_ESCAPED)
-_EXPRESSION_PART = {False: re.compile(rf"[^'\"`(),]++|'{_SQ_PLAIN}'|\"{_DQ_PLAIN}\"|`[^`]*`"),
-                    True: re.compile(rf"[^'\"`(),]++|'{_SQ_ESCAPED}'|\"{_DQ_ESCAPED}\"|`[^`]*`")}
-_PG_BACKSLASH = re.compile(
+_EXPRESSION_PART = {False: regex_compat.compile(rf"[^'\"`(),]++|'{_SQ_PLAIN}'|\"{_DQ_PLAIN}\"|`[^`]*`"),
+                    True: regex_compat.compile(rf"[^'\"`(),]++|'{_SQ_ESCAPED}'|\"{_DQ_ESCAPED}\"|`[^`]*`")}
+_PG_BACKSLASH = regex_compat.compile(
     r"\\([0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[\s\S])|''")
-_MYSQL_BACKSLASH = re.compile(r"\\([\s\S])|''")
+_MYSQL_BACKSLASH = regex_compat.compile(r"\\([\s\S])|''")
 _MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a",
                   "%": "\\%", "_": "\\_"}  # MySQL keeps the backslash of \% and \_ (LIKE escapes)
 _PG_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}

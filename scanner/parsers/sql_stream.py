@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TextIO
 
+from scanner import regex_compat
 from scanner.parsers import _sql_lexer as lx
 
 # -- dialect signals: (dialect, weight, pattern), searched in the lower-cased head, line by line --
@@ -68,7 +69,7 @@ SIGNALS: tuple[tuple[str, int, str], ...] = (
     ("oracle", 2, r"from\s+dual\b"),
     ("oracle", 2, r"\.nextval\b"),
 )
-_COMPILED_SIGNALS = tuple((d, w, re.compile(p, re.M)) for d, w, p in SIGNALS)
+_COMPILED_SIGNALS = tuple((d, w, regex_compat.compile(p, re.M)) for d, w, p in SIGNALS)
 _MIN_SCORE = 4
 
 CHUNK_CHARS = 1 << 20
@@ -77,7 +78,7 @@ _COMMAND_LINE_MAX = 4096  # a client command (\meta, DELIMITER, GO, /) is a shor
 _DETECT_CHARS = 64 * 1024  # the head searched for dialect signals when none is given
 _HEAD_CHARS = 300  # enough of a statement to tell CREATE ... TRIGGER and COPY ... FROM stdin
 _BLOCK_SCAN_MAX = 1 << 20  # a routine body longer than this: ';' ends it after all
-_CONFORMING_STRINGS = re.compile(
+_CONFORMING_STRINGS = regex_compat.compile(
     r"SET\s+(?:SESSION\s+)?standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)", re.I)
 
 
