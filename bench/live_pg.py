@@ -42,7 +42,9 @@ END $$
 """
 
 
-def main(argv: list[str] | None = None) -> int:
+def measure(url: str = "postgresql://postgres@127.0.0.1:5432", tables: int = 1000, rows: int = 1000,
+            jobs: int = 1, log=print) -> dict:
+    """Build, scan without and with sampling, drop; returns {"off_s", "on_s", ...}."""
     import psycopg
 
     from scanner.config import Config
@@ -51,39 +53,46 @@ def main(argv: list[str] | None = None) -> int:
     from scanner.registry import default_registry
     from scanner.ruleset import select_rules
 
+    fig: dict = {"tables": tables, "rows": rows}
+    db = f"dpscan_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {db}")
+    target = f"{url}/{db}"
+    try:
+        start = time.perf_counter()
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute(_SEED.replace("%(rows)s", str(rows)))
+            conn.execute(_COPY.replace("%(tables)s", str(tables)).replace("%%", "%"))
+            conn.execute("DROP TABLE seed")
+            conn.execute("ANALYZE")
+        log(f"built {tables} tables x 20 columns x {rows} rows "
+            f"in {time.perf_counter() - start:.1f} s")
+        config = Config()
+        rules = tuple(select_rules(default_registry(), config))
+        for sample in (False, True):
+            start = time.perf_counter()
+            snap = take_snapshot(target, LiveOptions(sample=sample, jobs=jobs))
+            taken = time.perf_counter() - start
+            request = ScanRequest(targets=(target,), root=".", config=config, rules=rules)
+            result = run_live_scan(request, [snap]).to_dict()
+            total = time.perf_counter() - start
+            fig["on_s" if sample else "off_s"] = total
+            log(f"sampling={'on ' if sample else 'off'}: snapshot {taken:.1f} s, total {total:.1f} s, "
+                f"{len(result['findings'])} findings, {len(snap.errors)} errors")
+    finally:
+        with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    return fig
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--tables", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args(argv)
-    db = f"dpscan_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{args.url}/postgres", autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {db}")
-    url = f"{args.url}/{db}"
-    try:
-        start = time.perf_counter()
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(_SEED.replace("%(rows)s", str(args.rows)))
-            conn.execute(_COPY.replace("%(tables)s", str(args.tables)).replace("%%", "%"))
-            conn.execute("DROP TABLE seed")
-            conn.execute("ANALYZE")
-        print(f"built {args.tables} tables x 20 columns x {args.rows} rows "
-              f"in {time.perf_counter() - start:.1f} s")
-        config = Config()
-        rules = tuple(select_rules(default_registry(), config))
-        for sample in (False, True):
-            start = time.perf_counter()
-            snap = take_snapshot(url, LiveOptions(sample=sample, jobs=args.jobs))
-            taken = time.perf_counter() - start
-            request = ScanRequest(targets=(url,), root=".", config=config, rules=rules)
-            result = run_live_scan(request, [snap]).to_dict()
-            total = time.perf_counter() - start
-            print(f"sampling={'on ' if sample else 'off'}: snapshot {taken:.1f} s, total {total:.1f} s, "
-                  f"{len(result['findings'])} findings, {len(snap.errors)} errors")
-    finally:
-        with psycopg.connect(f"{args.url}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    measure(args.url, args.tables, args.rows, args.jobs)
     return 0
 
 

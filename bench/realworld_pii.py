@@ -75,22 +75,30 @@ def score(folder: Path, show_errors: bool) -> tuple[int, int, int]:
     return tuple(totals)
 
 
+def measure(folder: Path = DEFAULT_DIR, show_errors: bool = False) -> dict | None:
+    """Overall tp/fp/fn, precision and recall over every labelled folder; None when absent."""
+    root = Path(folder)
+    if not root.is_dir():
+        return None
+    tp = fp = fn = 0
+    for sub in sorted(p for p in root.iterdir() if (p / "labels.json").is_file()):
+        a, b, c = score(sub, show_errors)
+        tp, fp, fn = tp + a, fp + b, fn + c
+    return {"tp": tp, "fp": fp, "fn": fn,
+            "precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=str(DEFAULT_DIR))
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
-    root = Path(args.folder)
-    if not root.is_dir():
-        print(f"skipped: {root} not found")
+    fig = measure(Path(args.folder), args.show_errors)
+    if fig is None:
+        print(f"skipped: {args.folder} not found")
         return 0
-    tp = fp = fn = 0
-    for folder in sorted(p for p in root.iterdir() if (p / "labels.json").is_file()):
-        a, b, c = score(folder, args.show_errors)
-        tp, fp, fn = tp + a, fp + b, fn + c
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    print(f"{'overall (non-doubtful labels)':45} tp {tp} fp {fp} fn {fn}  precision {precision:.3f}  recall {recall:.3f}")
+    print(f"{'overall (non-doubtful labels)':45} tp {fig['tp']} fp {fig['fp']} fn {fig['fn']}  "
+          f"precision {fig['precision']:.3f}  recall {fig['recall']:.3f}")
     return 0
 
 

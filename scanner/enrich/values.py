@@ -7,18 +7,31 @@ be installed (zh_core_web_sm / en_core_web_sm), it adds person-name NER; nothing
 
 Cheap pure-Python pre-checks keep presidio off columns whose samples are plainly counts, dates,
 flags or enums, and recognise masked values (138****5678) and coordinates, which presidio does
-not. Samples never leave this module unmasked.
+not. Then, per value (see _triage): a bare digit string that passes a check (GB 11643 ID, CN
+mobile segment, Luhn card) is decided without presidio, exactly as presidio would decide it; the
+rest is screened for what any recogniser could match (enough digits in a run, an '@', dots or
+colons; phone and passport patterns only when a context word can lift them over the score floor)
+so that values with no candidate are never analysed and presidio runs only the recognisers the
+remaining values could match, in one call per column. A column whose possible hits cannot reach
+the threshold stops before presidio. None of this changes a verdict (tests/test_pii_values.py
+compares the pre-checked path with plain presidio); bench/values_throughput.py measures it.
+Samples never leave this module unmasked.
 """
 
 from __future__ import annotations
 
 import bisect
-
 import os
 import re
 from dataclasses import dataclass
 from functools import cache
 
+from scanner.enrich.checks import (
+    PASSPORT_CONTEXT,
+    luhn_valid,
+    valid_cn_mobile_digits,
+    valid_cn_resident_id,
+)
 from scanner.enrich.lexicon import Lexicon, tokenize
 from scanner.finding import Confidence
 from scanner.mask import mask_value
@@ -133,31 +146,34 @@ def analyse_values(name: str, comment: str, samples: list[str], lex: Lexicon,
 
 
 def _presidio_verdict(name, comment, values, lex, hint, decided) -> ValueVerdict:
-    engine = _engine()
-    context = tokenize(name, lex["tokens.keep_alnum"]) + [name.lower()] + ([comment] if comment else [])
-    counts: dict[str, list[tuple[str, str]]] = {}  # category -> [(entity, value)]
-    embedded = 0
-    for value, found in zip(values, _analyse_each(engine, values, context)):
-        results = [r for r in found if r.score >= _min_score(r.entity_type, value)]
-        whole = [r.entity_type for r in results if r.entity_type in ENTITIES
-                 and (r.end - r.start) >= 0.9 * len(value)]
-        if whole:
-            entity = min(whole, key=_PRIORITY.index)
-            counts.setdefault(ENTITIES[entity][0], []).append((entity, value))
-        elif results:
-            embedded += 1  # personal data inside a longer text
     n = len(values)
+    context = tokenize(name, lex["tokens.keep_alnum"]) + [name.lower()] + ([comment] if comment else [])
+    found, pending, entities = _triage(values, _ner_model() is not None, context)
+    fast = _count(found)
+    # Early stop: the pre-checks are exact supersets of what any recogniser can match, so when the
+    # values that could still hold personal data cannot reach the threshold, presidio cannot either.
+    known = sum(len(v) for v in fast.values())
+    possible = known + len(pending)
+    if not decided(possible):
+        return ValueVerdict(None, known, n, f"at most {possible}/{n} samples could be personal data",
+                            readable_pii=known)
+    if pending:
+        subset = [values[i] for i in pending]
+        for i, entity in zip(pending, _analyse_each(_engine(), subset, context, entities)):
+            found[i] = entity
+    counts = _count(found)
+    embedded = sum(1 for e in found if e == EMBEDDED)
     readable = sum(len(v) for v in counts.values())
     if counts:
         # Most hits; ties go to the category the name suggests, then to the stronger check.
         category, hits = max(counts.items(), key=lambda kv: (
-            len(kv[1]), kv[0] == hint, -min(_PRIORITY.index(e) for e, _ in kv[1])))
+            len(kv[1]), kv[0] == hint, -min(_PRIORITY.index(found[i]) for i in kv[1])))
         if decided(len(hits)):
-            entities = [e for e, _ in hits]
-            entity = min(set(entities), key=lambda e: (-entities.count(e), _PRIORITY.index(e)))
+            hit_entities = [found[i] for i in hits]
+            entity = min(set(hit_entities), key=lambda e: (-hit_entities.count(e), _PRIORITY.index(e)))
             words = ENTITIES[entity][1]
             return ValueVerdict(category, len(hits), n, f"{len(hits)}/{n} samples are {words}",
-                                Confidence.HIGH, mask_value(hits[0][1]), readable)
+                                Confidence.HIGH, mask_value(values[hits[0]]), readable)
     if embedded and decided(embedded):
         return ValueVerdict("free_text", embedded, n,
                             f"{embedded}/{n} samples hold personal data inside free text",
@@ -166,24 +182,156 @@ def _presidio_verdict(name, comment, values, lex, hint, decided) -> ValueVerdict
                         readable_pii=readable)
 
 
+EMBEDDED = "embedded"  # personal data inside a longer value
+
+
+def _count(found: list[str | None]) -> dict[str, list[int]]:
+    """category -> indexes of the values whose whole text is that category, in value order."""
+    counts: dict[str, list[int]] = {}
+    for i, entity in enumerate(found):
+        if entity is not None and entity != EMBEDDED:
+            counts.setdefault(ENTITIES[entity][0], []).append(i)
+    return counts
+
+
+def classify_values(values: list[str], context: list[str] | tuple[str, ...] = ()) -> list[str | None]:
+    """Per value: the presidio entity that covers it whole, EMBEDDED, or None.
+
+    The same path as column classification (pre-checks, then one presidio call for the values
+    that need it), minus the column-level early stops; used by bench/values_throughput.py.
+    """
+    found, pending, entities = _triage(values, _ner_model() is not None, list(context))
+    if pending:
+        subset = [values[i] for i in pending]
+        for i, entity in zip(pending, _analyse_each(_engine(), subset, list(context), entities)):
+            found[i] = entity
+    return found
+
+
+# -- cheap pre-checks -------------------------------------------------------------------------
+# Each recogniser needs something a plain scan of the value can rule out: a run of enough digits
+# (separators ' ' and '-' allowed, as in the patterns), an '@', enough dots or colons. A value
+# with none of them is never sent to presidio; the entities list passed to presidio is the union
+# of what the pending values could be, so recognisers that cannot match are not run at all.
+_DIGIT_RUN = re.compile(r"\d(?:[ \-]?\d)*")
+_IBAN_HEAD = re.compile(r"[A-Za-z]{2}\d{2}")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+# Recognisers without a check digit score below the 0.5 floor unless a context word lifts them
+# (+0.35). With no NER the only context is the column's name and comment: when no word there can
+# lift them, they cannot count and are not run (phones still run for "+" values, see _min_score).
+_WEAK = {"PHONE_NUMBER": _PHONE_CONTEXT, "CN_PASSPORT": PASSPORT_CONTEXT}
+
+
+def _liftable(context: list[str], ner: bool) -> set[str]:
+    if ner:  # words around a match in the text can lift it too
+        return set(_WEAK)
+    words = [w.lower() for w in context if w]
+    # presidio's (default, loosest) matching: a recogniser's context word inside a given word
+    return {entity for entity, lifts in _WEAK.items()
+            if any(a.lower() in b for a in lifts for b in words)}
+
+
+def _candidates(value: str, ner: bool, lifted: set[str]) -> set[str]:
+    out: set[str] = set()
+    if "@" in value and "." in value:
+        out.add("EMAIL_ADDRESS")
+    if ner and _LETTER.search(value):
+        out.add("PERSON")
+    dots, colons = value.count("."), value.count(":")
+    if dots >= 3 or colons >= 6 or "::" in value:
+        out.add("IP_ADDRESS")
+    if len(value) >= 14 and (colons >= 5 or value.count("-") >= 5 or dots >= 2):
+        out.add("MAC_ADDRESS")
+    runs = _DIGIT_RUN.findall(value)
+    if not runs:
+        return out
+    digits = sum(len(r) for r in runs)  # separators included: an upper bound is enough
+    longest = max(len(r) for r in runs)
+    if digits >= 7 and ("PHONE_NUMBER" in lifted or value.startswith("+")):
+        out.add("PHONE_NUMBER")  # phonenumbers accepts many separators: count all digits
+    if longest >= 7 and "CN_PASSPORT" in lifted:
+        out.add("CN_PASSPORT")
+    if longest >= 11:
+        out.add("CN_MOBILE")
+    if longest >= 12:
+        out.add("CREDIT_CARD")
+    if longest >= 15:
+        out.add("CN_RESIDENT_ID")
+    if longest >= 16:
+        out.add("CN_BANK_CARD")
+    if len(value) >= 15 and _IBAN_HEAD.search(value):
+        out.add("IBAN_CODE")
+    return out
+
+
+def _fast_entity(value: str) -> str | None:
+    """The entity presidio would pick for a bare digit string that passes its validator.
+
+    Exact: a valid 18/15-digit resident ID is CN_RESIDENT_ID (the strongest entity); an 11-digit
+    string in a mobile segment is CN_MOBILE (nothing stronger matches 11 digits); a Luhn-valid
+    16-19 digit string starting 2-6 that is no valid ID is CN_BANK_CARD (it beats CREDIT_CARD).
+    """
+    size = len(value)
+    if not value.isascii() or size < 11:
+        return None
+    if value.isdigit():
+        if size in (15, 18) and valid_cn_resident_id(value):
+            return "CN_RESIDENT_ID"
+        if size == 11:
+            return "CN_MOBILE" if valid_cn_mobile_digits(value) else None
+        if 16 <= size <= 19 and value[0] in "23456" and luhn_valid(value):
+            return "CN_BANK_CARD"
+    elif size == 18 and value[17] in "Xx" and value[:17].isdigit() and valid_cn_resident_id(value):
+        return "CN_RESIDENT_ID"
+    return None
+
+
+def _triage(values: list[str], ner: bool, context: list[str]) -> tuple[list[str | None], list[int], set[str]]:
+    """(entity decided by the checks or None per value, indexes left for presidio, their entities)."""
+    lifted = _liftable(context, ner)
+    found: list[str | None] = [None] * len(values)
+    pending: list[int] = []
+    entities: set[str] = set()
+    for i, value in enumerate(values):
+        entity = _fast_entity(value)
+        if entity is not None:
+            found[i] = entity
+            continue
+        candidates = _candidates(value, ner, lifted)
+        if candidates:
+            pending.append(i)
+            entities |= candidates
+    return found, pending, entities
+
+
 # Values are analysed in one presidio call per column: the per-call overhead (recognizer
 # loop, context enhancement) dominated live scans, 0.5 ms per value. A blank line between values
 # keeps every recognizer's match inside one value (none of their patterns spans an empty line).
 _SEPARATOR = "\n\n"
 
 
-def _analyse_each(engine, values: list[str], context: list[str]) -> list[list]:
-    """Presidio results per value, from one analysis of all of them joined."""
+def _analyse_each(engine, values: list[str], context: list[str], entities: set[str]) -> list[str | None]:
+    """Per value, from one analysis of all of them joined: the entity covering it whole (the
+    strongest if several), EMBEDDED for personal data inside it, or None."""
     starts, position = [], 0
     for value in values:
         starts.append(position)
         position += len(value) + len(_SEPARATOR)
     found: list[list] = [[] for _ in values]
-    for result in engine.analyze(text=_SEPARATOR.join(values), language="en", context=context):
+    for result in engine.analyze(text=_SEPARATOR.join(values), language="en", context=context,
+                                 entities=sorted(entities)):
         index = bisect.bisect_right(starts, result.start) - 1
         if index >= 0 and result.end <= starts[index] + len(values[index]):
             found[index].append(result)
-    return found
+    out: list[str | None] = []
+    for value, results in zip(values, found):
+        results = [r for r in results if r.score >= _min_score(r.entity_type, value)]
+        whole = [r.entity_type for r in results if r.entity_type in ENTITIES
+                 and (r.end - r.start) >= 0.9 * len(value)]
+        out.append(min(whole, key=_PRIORITY.index) if whole else EMBEDDED if results else None)
+    return out
 
 
 def _masked_digits(hits: list[str], hint: str | None) -> tuple[str, str]:
@@ -243,16 +391,26 @@ def _nlp_engine():
     """NoOpNlpEngine, or spaCy NER if a small model is already installed (never downloaded)."""
     from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
-    if os.environ.get("DPSCAN_NER", "1") != "0":
-        import spacy.util
+    model = _ner_model()
+    if model is not None:
+        from presidio_analyzer.nlp_engine import SpacyNlpEngine
+        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-        for model in ("zh_core_web_sm", "en_core_web_sm"):
-            if spacy.util.is_package(model):
-                from presidio_analyzer.nlp_engine import SpacyNlpEngine
-                from presidio_analyzer.predefined_recognizers import SpacyRecognizer
-
-                # The one language code "en" labels whichever model is present; presidio only
-                # uses it to route text to the model.
-                nlp = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}])
-                return nlp, [SpacyRecognizer(supported_language="en", supported_entities=["PERSON"])]
+        # The one language code "en" labels whichever model is present; presidio only
+        # uses it to route text to the model.
+        nlp = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}])
+        return nlp, [SpacyRecognizer(supported_language="en", supported_entities=["PERSON"])]
     return NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "no_op"}]), []
+
+
+@cache
+def _ner_model() -> str | None:
+    """The installed small spaCy model, if any (found without importing spaCy), unless DPSCAN_NER=0."""
+    if os.environ.get("DPSCAN_NER", "1") == "0":
+        return None
+    import importlib.util
+
+    for model in ("zh_core_web_sm", "en_core_web_sm"):
+        if importlib.util.find_spec(model) is not None:
+            return model
+    return None
