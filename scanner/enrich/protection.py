@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import NamedTuple
 
 from scanner.enrich.lexicon import Lexicon, TypeInfo, normalise, tokenize
 from scanner.enrich.values import ValueVerdict, distinct_samples
@@ -119,7 +120,8 @@ def _hex_kind(length: int, column: Column, lex: Lexicon) -> tuple[Protection, st
     if length == 40:
         return _P.WEAK_HASH, "40-hex SHA-1 digests"
     if length in (64, 128):
-        said = _said(column, lex, "hash") or _said(column, lex, "encrypt")
+        words = _words(column, lex)
+        said = _said(words, lex, "hash") or _said(words, lex, "encrypt")
         kind = "SHA-256" if length == 64 else "SHA-512"
         if said == "encrypt":
             return _P.ENCRYPTED, f"{length}-hex ciphertext"
@@ -162,13 +164,14 @@ def _function_kind(func: str, lex: Lexicon) -> Protection | None:
 def _from_words(column: Column, tinfo: TypeInfo, lex: Lexicon):
     base = tinfo.base or column.data_type or "column"
     opaque = "" if "binary" in tinfo.families else " (name only)"
-    said = _said(column, lex, "weak")
+    words = _words(column, lex)  # once: the three questions below read the same words
+    said = _said(words, lex, "weak")
     if said:
         return _P.WEAK_HASH, f"{base} {said}: MD5/SHA-1"
-    said = _said(column, lex, "hash")
+    said = _said(words, lex, "hash")
     if said:
         return _P.HASHED, f"{base} {said}{opaque}"
-    said = _said(column, lex, "encrypt")
+    said = _said(words, lex, "encrypt")
     if said:
         return _P.ENCRYPTED, f"{base} {said}{opaque}"
     return None
@@ -201,20 +204,30 @@ def _from_type(column: Column, tinfo: TypeInfo, verdict: ValueVerdict | None):
     return _P.NONE, f"declared {declared}: holds the value itself"
 
 
-def _said(column: Column, lex: Lexicon, what: str) -> str | None:
+class _Words(NamedTuple):
+    name_tokens: list[str]
+    comment: str
+    base_type: str
+
+
+def _words(column: Column, lex: Lexicon) -> _Words:
+    return _Words(tokenize(column.name, lex["tokens.keep_alnum"]), normalise(column.comment),
+                  column.data_type.lower().split("(")[0].strip())
+
+
+def _said(words: _Words, lex: Lexicon, what: str) -> str | None:
     """Does the name or comment say weakly hashed / hashed / encrypted? -> "named *_enc"."""
     key = {"weak": "weak_hash", "hash": "hash", "encrypt": "encrypt"}[what]
-    words = lex[f"protection.{key}_words"]
-    base = column.data_type.lower().split("(")[0].strip()
-    if what == "encrypt" and lex.type_family.get(base) == "binary":
-        words = words | lex["protection.encrypt_words_binary"]
-    for token in tokenize(column.name, lex["tokens.keep_alnum"]):
-        if token in words:
+    vocabulary = lex[f"protection.{key}_words"]
+    if what == "encrypt" and lex.type_family.get(words.base_type) == "binary":
+        vocabulary = vocabulary | lex["protection.encrypt_words_binary"]
+    for token in words.name_tokens:
+        if token in vocabulary:
             return f"named *_{token}"
-    comment = normalise(column.comment)
-    for word in lex[f"protection.{key}_words_zh"]:
-        if comment and word in comment:
-            return f"commented '{word}'"
+    if words.comment:
+        for word in lex[f"protection.{key}_words_zh"]:
+            if word in words.comment:
+                return f"commented '{word}'"
     return None
 
 

@@ -371,6 +371,15 @@ def _comment_on(ctx: _Ctx) -> None:
         start = 4 if tokens[2].is_("MATERIALIZED") else 3
         _set_comment(ctx, tokens[2].is_("COLUMN"), facts.qualified_name(tokens, start)[0], "")
         return
+    # The usual shape, COMMENT ON COLUMN a.b IS '...';, is read from the tokens: a dump with a
+    # comment on every column would otherwise send each one through sqlglot.
+    start = 4 if tokens[2].is_("MATERIALIZED") else 3
+    parts, cursor = facts.qualified_name(tokens, start)
+    rest = tokens[cursor:]
+    if (parts and len(rest) >= 2 and rest[0].is_("IS") and rest[1].kind == "string"
+            and rest[1].text.startswith("'") and all(t.text == ";" for t in rest[2:])):
+        _set_comment(ctx, tokens[2].is_("COLUMN"), parts, rest[1].value)
+        return
     node = _parse(ctx, exp.Comment)
     if node is not None:
         target = node.this
