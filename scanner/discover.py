@@ -104,6 +104,11 @@ class _Discovery:
         self._dir_verdicts: dict[str, SkipRecord | None] = {}
 
     def rel(self, path: str) -> str:
+        # Most paths were joined onto the root by this walk: slicing is exact for them and far
+        # cheaper than os.path.relpath (a quarter of a warm, cached rescan's discovery time).
+        prefix = self.root.rstrip(os.sep) + os.sep
+        if path.startswith(prefix) and os.sep + "." not in path[len(prefix) - 1:]:
+            return path[len(prefix):].replace(os.sep, "/")
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def add_target(self, path: str) -> None:
