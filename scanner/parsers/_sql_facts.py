@@ -34,13 +34,15 @@ CRYPTO_FUNCTIONS = frozenset({
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks scanner.parsers.text counts
 _WORD = re.compile(r"[^\W\d]\w*(?:[$#]\w*)*|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+", re.UNICODE)
 _DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w*)?\$")
-# The common case in one regex step: whitespace, -- and /* */ comments, words, numbers and plain
-# punctuation. Quotes, dollar quotes, brackets and MySQL # comments take the careful path below.
+# The common case in one regex step: whitespace, -- and /* */ comments, words, numbers, plain
+# punctuation and single-quoted strings without a backslash (the same in every dialect). Other
+# quotes, backslashes, dollar quotes, brackets and MySQL # comments take the careful path below.
 # One match per token instead of a Python branch per character: about 4x faster on big schemas.
 _FAST = re.compile(
     r"\s+|--[^\n]*(?:\n|\Z)|/\*.*?(?:\*/|\Z)"
     rf"|(?P<word>{_WORD.pattern})"
-    r"|(?P<punct>::|[(),;.=*+\-<>!|&%^~@:?{}])",
+    r"|(?P<punct>::|[(),;.=*+\-<>!|&%^~@:?{}])"
+    r"|(?P<string>'[^'\\]*(?:''[^'\\]*)*')",
     re.S,
 )
 
@@ -84,6 +86,9 @@ def lex(sql: str, dialect: str, start: int = 0) -> Iterator[Token]:
             elif kind == "punct":
                 text = m.group()
                 yield Token("punct", text, text, i, m.end())
+            elif kind == "string":
+                text = m.group()
+                yield Token("string", text, text[1:-1].replace("''", "'"), i, m.end())
             i = m.end()
             continue
         c = sql[i]
