@@ -259,7 +259,7 @@ def test_hostile_names_comments_and_messages_render_as_text(result):
         parser = _parse(html)
         assert [t for t, _ in parser.tags if t == "script"] == ["script"]  # only the report's own
         assert not [t for t, _ in parser.tags if t in {"img", "iframe", "object", "embed"}]
-        assert not [a for _, attrs in parser.tags for k in attrs if k.startswith("on")]
+        assert not [k for _, attrs in parser.tags for k in attrs if k.startswith("on")]
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
         assert html.count("<script") == 1
