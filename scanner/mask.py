@@ -17,6 +17,9 @@ _SECRET_NAMES = (
     r"|client[_-]?secret|credentials?|auth[_-]?key|session[_-]?key|secret[_-]?key"
 )
 
+# Every name _SECRET_NAMES matches contains one of these (lower case): redact_text's pre-check.
+_SECRET_NAME_PARTS = ("pass", "pwd", "secret", "token", "key", "credential")
+
 # scheme://user:password@host -- the password part, whatever the scheme (postgres, mysql, redis,
 # amqp, jdbc:mysql, http...). The password may not contain "@" or "/" unescaped in a URL.
 _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s'\"]*:)(?P<pw>[^@/\s'\"]+)(?=@)")
@@ -24,7 +27,9 @@ _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s'\"]*:)(
 # key=value / key: value / "key": "value" where key names a secret. The value runs to the next
 # separator. Stops at quotes so that `password="x"` masks only x.
 _KEYED_SECRET = re.compile(
-    rf"(?P<head>(?:[\w.\-]*?)(?:{_SECRET_NAMES})[\w\-]*['\"]?\s*(?:=|:|=>)\s*['\"]?)"
+    # The look-behind starts a match only where a name can start: the leftmost match is the
+    # same, but failing attempts inside every word no longer re-scan it (150 us a line).
+    rf"(?P<head>(?<![\w.\-])(?:[\w.\-]*?)(?:{_SECRET_NAMES})[\w\-]*['\"]?\s*(?:=|:|=>)\s*['\"]?)"
     r"(?P<value>[^\s'\"&;,}<>]+)",
     re.IGNORECASE,
 )
@@ -104,11 +109,19 @@ def redact_text(text: str) -> str:
     """
     if not text:
         return ""
-    text = _URL_PASSWORD.sub(lambda m: m.group("head") + "****", text)
-    text = _KEYED_SECRET.sub(_mask_keyed_secret, text)
-    text = _SQL_SECRET.sub(_mask_sql_secret, text)
-    text = _AUTH_PAIR.sub(lambda m: m.group("head") + "****", text)
-    text = _EMAIL.sub(_mask_email, text)
+    # Each pattern runs only when the literal it cannot match without is there: a 100,000-column
+    # schema scan masks 80,000 messages, and most hold none of these.
+    lower = text.lower()
+    if "://" in text:
+        text = _URL_PASSWORD.sub(lambda m: m.group("head") + "****", text)
+    if any(name in lower for name in _SECRET_NAME_PARTS):
+        text = _KEYED_SECRET.sub(_mask_keyed_secret, text)
+    if "password" in lower or "identified" in lower:
+        text = _SQL_SECRET.sub(_mask_sql_secret, text)
+    if "auth" in lower:
+        text = _AUTH_PAIR.sub(lambda m: m.group("head") + "****", text)
+    if "@" in text:
+        text = _EMAIL.sub(_mask_email, text)
     return _DIGIT_RUN.sub(lambda m: _mask_digits(m.group(0)), text)
 
 
