@@ -147,7 +147,7 @@ class Flow:
         while current is not None:
             values = self.bound.get((current, name.id), [])
             if first:  # the use's own function: flow-insensitive, the last binding above it
-                values = [v for v in values if v is None or _line(self.module, v) < line] or values
+                values = [v for v in values if v is None or v.lineno < line] or values
                 chosen = values[-1:] if values else []
             else:
                 chosen = values if len(values) == 1 else ([None] if values else [])
@@ -158,10 +158,6 @@ class Flow:
                 current = self.parent.get(current)  # methods do not see class-body names
             first = False
         return None
-
-
-def _line(module: PythonModule, node: ast.AST) -> int:
-    return getattr(node, "lineno", 0)
 
 
 def _combine(left: Any, right: Any, add: bool) -> Any:

@@ -74,10 +74,10 @@ class Strings:
         return found is not None and not found[1]
 
     def _name(self, node: ast.Name, scope: int, depth: int) -> tuple[str, bool] | None:
-        line = _line(self.module, node)
+        line = node.lineno
         augments = [v for at, v in self.module.augmented.get((scope, node.id), []) if at < line]
         values = [v for v in self.module.bound.get((scope, node.id), []) if v is not None
-                  and _line(self.module, v) < line]
+                  and v.lineno < line]
         if augments and values:  # q = "SELECT ..."; q += " WHERE x = " + y
             return self._join([values[-1], *augments], scope, depth)
         origin = self.flow.origin(node, scope)
@@ -171,11 +171,6 @@ def _placeholders(node: ast.expr | None) -> bool:
 
 def _is_string(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
-
-
-def _line(module: PythonModule, node: ast.AST) -> int:
-    span = module.span(node)
-    return span[0] if span else 0
 
 
 def item_assignments(module: PythonModule) -> Iterator[tuple[str, object, ast.expr,

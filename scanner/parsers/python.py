@@ -311,7 +311,6 @@ class _Walker:
 
     def __init__(self, module: PythonModule) -> None:
         self.m = module
-        self.scope_objects: dict[int, _Scope] = {}
         self.imported_names: set[str] = set()
         self.imports: set[str] = set()
         self.calls: list[tuple[ast.Call, _Scope]] = []
@@ -329,7 +328,6 @@ class _Walker:
     # -- the walk ----------------------------------------------------------------------------
     def run(self) -> None:
         module_scope = _Scope(MODULE_SCOPE, "module", "", "", None)
-        self.scope_objects[MODULE_SCOPE] = module_scope
         # Work items: (node, scope) to visit, or a partial to run when a subtree is done. The
         # hot loop of the whole Python analysis: kept flat on purpose.
         stack: list = [(self.m.module, module_scope)]
@@ -477,7 +475,6 @@ def _new_scope(walker: _Walker, node: ast.AST, scope: _Scope, kind: str) -> _Sco
     prefix = f"{scope.prefix}{node.name}." if kind == "class" else \
         f"{scope.prefix}{node.name}.<locals>."
     inner = _Scope(id(node), kind, node.name, prefix, scope)
-    walker.scope_objects[id(node)] = inner
     walker.m.parent[id(node)] = scope.id
     return inner
 
